@@ -1,0 +1,3 @@
+import type { ActionModule } from '../../engine/types.js';
+
+export const actions: ActionModule[] = [];

@@ -1,0 +1,167 @@
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadDrill } from '../../drill/loader.js';
+import type { Drill, Step } from '../../drill/types.js';
+import { didYouMean } from '../../drill/suggest.js';
+import { InterruptedError, UsageError } from '../../engine/errors.js';
+import { EventBus, type Phase } from '../../engine/events.js';
+import { planDrill, wrap } from '../../engine/plan.js';
+import { DrillRun } from '../../engine/run.js';
+import { CommandRunner } from '../../exec/runner.js';
+import { labProviders } from '../../labs/registry.js';
+import type { LabEnv } from '../../labs/types.js';
+import { openJournal } from '../../report/journal.js';
+import { plainProgress } from '../../report/progress/plain.js';
+import { writeReports } from '../../report/write.js';
+
+export interface RunFlags {
+  set: string[];
+  dryRun?: boolean;
+  step?: boolean;
+  pauseOnFailure?: boolean;
+  only?: string;
+  reportDir: string;
+  progress: 'auto' | 'tree' | 'plain';
+}
+
+/** `kdrill run`: returns the exit code; `hardExit` ends the process at once (second Ctrl-C). */
+export async function runCommand(file: string, flags: RunFlags, hardExit: (code: number) => never): Promise<number> {
+  const drill = loadDrill(file, { set: parseSets(flags.set) });
+  if (flags.only && !drill.steps.some((s) => s.name === flags.only)) {
+    const hint = didYouMean(flags.only, drill.steps.map((s) => s.name));
+    throw new UsageError(`--only "${flags.only}": no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${drill.steps.map((s) => s.name).join(', ')})`);
+  }
+  const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
+  const labStateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
+
+  if (flags.dryRun) {
+    const runner = new CommandRunner();
+    const env: LabEnv = { runner, signal: new AbortController().signal, log: () => {}, drillDir: drill.dir, stateDir: labStateDir };
+    const lab = labProviders[drill.lab.provider]!.create(drill.lab, env);
+    process.stdout.write(`${planDrill(drill, lab, runDir, flags.only).join('\n')}\n\n(dry run: nothing was run)\n`);
+    return 0;
+  }
+
+  mkdirSync(runDir, { recursive: true });
+  const events = new EventBus();
+  const journal = openJournal(path.join(runDir, 'journal.jsonl'));
+  events.subscribe(journal.write);
+  const interactive = flags.step || flags.pauseOnFailure;
+  const useTree = flags.progress === 'tree' || (flags.progress === 'auto' && process.stdout.isTTY && !process.env.CI && !interactive);
+  let tree: { done(): Promise<void> } | undefined;
+  if (useTree) {
+    const { treeProgress } = await import('../../report/progress/tree.js');
+    tree = treeProgress(drill, events);
+  } else {
+    events.subscribe(plainProgress((line) => process.stdout.write(`${line}\n`)));
+  }
+
+  const interrupt = new AbortController();
+  const runner = new CommandRunner();
+  runner.onCommand((c) => events.emit({ type: 'command', ...c }));
+  const prompt = interactive ? new Prompt() : undefined;
+  const engine = new DrillRun({
+    drill, runDir, labStateDir, runner, events, interrupt: interrupt.signal, only: flags.only,
+    beforeStep: flags.step ? (step, phase, i, n, plan) => prompt!.beforeStep(step, phase, i, n, plan) : undefined,
+    onFailure: flags.pauseOnFailure ? (step, error) => prompt!.onFailure(step, error) : undefined,
+  });
+
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    events.emit({ type: 'interrupt', signal, count: interrupts });
+    if (interrupts === 1) {
+      process.stderr.write(`\nkdrill: ${signal}: stopping the running step and running the restore (press Ctrl-C again to exit at once)\n`);
+      interrupt.abort(new InterruptedError(`interrupted by ${signal}`));
+      prompt?.close();
+      return;
+    }
+    const notRun = engine.restoreNotRun();
+    events.emit({ type: 'drill.end', status: 'interrupted', exitCode: 130, durationMs: Math.round(events.now()), reason: `second ${signal}: exited before the restore finished`, restoreNotRun: notRun });
+    journal.close();
+    process.stderr.write(`kdrill: exiting now. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}\n`);
+    hardExit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false });
+    const result = await engine.run();
+    await tree?.done();
+    const { files } = writeReports(runDir, events.events);
+    process.stdout.write(`\n${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}\nreports: ${path.relative(process.cwd(), runDir) || runDir} (${files.map((f) => path.basename(f)).join(', ')})\n`);
+    return result.exitCode;
+  } finally {
+    journal.close();
+    prompt?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function parseSets(sets: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set ${s}: expected name=value`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+function stringParams(drill: Drill): Record<string, string> {
+  return Object.fromEntries(Object.entries(drill.params).map(([k, v]) => [k, String(v)]));
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/** Trainer mode: the step's explanation and operations, then Enter to run it. */
+class Prompt {
+  private rl = createInterface({ input: process.stdin, output: process.stdout });
+  private closed = false;
+
+  constructor() {
+    // readline swallows Ctrl-C on a terminal; hand it to the process so the restore still runs.
+    this.rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  }
+
+  async beforeStep(step: Step, phase: Phase, i: number, n: number, plan: string[]): Promise<boolean> {
+    const head = phase === 'restore' ? `restore ${i + 1}/${n}` : `step ${i + 1}/${n}`;
+    const lines = [`\n── ${head}: ${step.name} (${step.action})`];
+    if (step.explain) lines.push(...wrap(step.explain, 78).map((l) => `   ${l}`));
+    if (plan.length) lines.push('   it will run:', ...plan.map((l) => `     ${l}`));
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (phase === 'restore') return (await this.ask('   [Enter] run it ')) !== null;
+    const answer = await this.ask('   [Enter] run it, [s] skip the remaining steps and restore: ');
+    return answer !== null && answer.trim().toLowerCase() !== 's';
+  }
+
+  async onFailure(step: Step, error: string): Promise<void> {
+    process.stdout.write(`\n✖ ${step.name} failed: ${error}\n  The lab is left as it is so you can look at it.\n`);
+    await this.ask('  [Enter] run the restore ');
+  }
+
+  private ask(q: string): Promise<string | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const onClose = () => resolve(null);
+      this.rl.once('close', onClose);
+      this.rl.question(q, (a) => {
+        this.rl.off('close', onClose);
+        resolve(a);
+      });
+    });
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.rl.close();
+    }
+  }
+}

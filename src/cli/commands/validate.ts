@@ -1,0 +1,25 @@
+import { findDrills } from '../../drill/discover.js';
+import { loadDrill } from '../../drill/loader.js';
+import { InvalidDrillError } from '../../engine/errors.js';
+
+/** Checks every drill and prints every problem as path:line:col; exit 2 when any is found. */
+export async function validateCommand(paths: string[]): Promise<number> {
+  const files = findDrills(paths);
+  if (files.length === 0) {
+    process.stderr.write(`kdrill: no drill files found in ${paths.join(', ')}\n`);
+    return 2;
+  }
+  let bad = 0;
+  for (const file of files) {
+    try {
+      const d = loadDrill(file);
+      process.stdout.write(`ok    ${file} (${d.steps.length} steps, ${d.restore.length} restore)\n`);
+    } catch (err) {
+      if (!(err instanceof InvalidDrillError)) throw err;
+      bad++;
+      process.stderr.write(`${err.message}\n`);
+    }
+  }
+  process.stdout.write(`${files.length - bad} valid, ${bad} invalid\n`);
+  return bad > 0 ? 2 : 0;
+}

@@ -1,0 +1,75 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { exitCodeFor, printError } from './exit.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const program = new Command('kdrill')
+  .description('Chaos and disaster-recovery drills for kind and kubeadm labs: run a drill, check invariants after every step, always restore.')
+  .version(pkg.version, '-v, --version')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .addHelpText('after', `
+Exit codes:
+  0    the drill passed (or: the files are valid)
+  1    the drill failed (a step, an expectation, an invariant or a probe budget)
+  2    invalid drill or usage (nothing was run)
+  3    lab or infrastructure error (docker missing or unreachable, lab invalidated)
+  4    internal error in kdrill
+  130  interrupted (Ctrl-C / SIGTERM); the restore ran unless Ctrl-C was pressed twice`);
+
+program
+  .command('run')
+  .description('run a drill: lab up, steps with their checks, restore (always), lab down')
+  .argument('<drill>', 'drill file')
+  .option('--set <name=value>', 'override a param (repeatable)', collect, [])
+  .option('--dry-run', 'print each step with the exact operations it would perform; run nothing')
+  .option('--step', 'trainer mode: show each step\'s explanation and wait for Enter before running it')
+  .option('--pause-on-failure', 'when a step fails, wait for Enter before running the restore')
+  .option('--only <step>', 'run only this step (the restore still runs)')
+  .option('--report-dir <dir>', 'where run reports go: <dir>/<drill>/<timestamp>/', 'runs')
+  .addOption(new Option('--progress <style>', 'progress display').choices(['auto', 'tree', 'plain']).default('auto'))
+  .action(async (file: string, opts) => {
+    const { runCommand } = await import('./commands/run.js');
+    process.exitCode = await runCommand(file, opts, (code) => process.exit(code));
+  });
+
+program
+  .command('validate')
+  .description('check drill files (schema, params, actions, invariants, nodes, files); run nothing')
+  .argument('[paths...]', 'drill files or folders (searched recursively)', ['drills'])
+  .action(async (paths: string[]) => {
+    const { validateCommand } = await import('./commands/validate.js');
+    process.exitCode = await validateCommand(paths);
+  });
+
+program
+  .command('list')
+  .description('list drills: name, title, lab, steps')
+  .argument('[dir]', 'folder to search', 'drills')
+  .action(async (dir: string) => {
+    const { listCommand } = await import('./commands/list.js');
+    process.exitCode = await listCommand(dir);
+  });
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the drill format (committed as schema/drill.schema.json)')
+  .action(async () => {
+    const { schemaCommand } = await import('./commands/schema.js');
+    process.exitCode = await schemaCommand();
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed by commander.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    printError(err);
+    process.exitCode = exitCodeFor(err);
+  }
+}

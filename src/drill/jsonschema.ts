@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { actions } from '../actions/registry.js';
+import { invariants } from '../invariants/registry.js';
+import { probes } from '../probes/registry.js';
+import { labProviders } from '../labs/registry.js';
+import { drillSchema, duration, stepSchema } from './schema.js';
+
+type Module = { name: string; summary: string; params: z.ZodType };
+
+/** `{name: {...params, within, for}}` for each module: what an editor should offer in a check list. */
+function checkUnion(mods: Record<string, Module>): z.ZodType {
+  const options = Object.values(mods).map((m) => {
+    const timing = { within: duration.optional().describe('Poll until it holds, at most this long (default 30s)'), for: duration.optional().describe('It must then keep holding this long') };
+    const body = m.params instanceof z.ZodObject ? m.params.extend(timing) : z.intersection(m.params, z.object(timing));
+    return z.strictObject({ [m.name]: body.describe(m.summary) });
+  });
+  return options.length === 1 ? options[0]! : z.union(options as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+}
+
+/**
+ * The drill format as a JSON Schema, built from the same zod schemas the loader uses: the envelope,
+ * each action's `with`, each invariant's and probe's parameters, each lab provider's fields.
+ */
+export function drillJsonSchema(): Record<string, unknown> {
+  const checks = z.array(checkUnion(invariants));
+  const step = z.union(
+    Object.values(actions).map((a) =>
+      stepSchema.extend({ action: z.literal(a.name).describe(a.summary), with: a.params.optional(), expect: checks.optional() }),
+    ) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]],
+  );
+  const labs = z.union(Object.values(labProviders).map((p) => p.schema.describe(p.summary)) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  const full = drillSchema.extend({
+    lab: labs,
+    invariants: checks.optional().describe('The steady state: checked before the first step and after every step'),
+    probes: z.array(checkUnion(probes)).optional(),
+    steps: z.array(step).min(1),
+    restore: z.array(step).optional(),
+  });
+  const schema = z.toJSONSchema(full, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return {
+    $schema: schema.$schema,
+    $id: 'https://kdrill.dev/schema/drill.schema.json',
+    title: 'kdrill drill (kdrill/v1)',
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+  };
+}

@@ -1,0 +1,311 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { InvalidDrillError, type Problem } from '../engine/errors.js';
+import { NODE_SELECTORS, type ActionModule, type InvariantModule, type ParamFiles } from '../engine/types.js';
+import { actions } from '../actions/registry.js';
+import { invariants } from '../invariants/registry.js';
+import { probes } from '../probes/registry.js';
+import { labProviders } from '../labs/registry.js';
+import type { LabProvider } from '../labs/types.js';
+import { parseDuration } from './duration.js';
+import { applyOverrides, substitute, type SubstitutionProblem } from './params.js';
+import { formatPath, Positions, type Path } from './positions.js';
+import { drillSchema } from './schema.js';
+import { unknownName } from './suggest.js';
+import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, type Check, type Drill, type ParamValue, type Step } from './types.js';
+
+export interface LoadOptions {
+  /** `--set name=value` overrides. */
+  set?: Record<string, string>;
+}
+
+/** Reads, checks and resolves a drill file. Throws InvalidDrillError with every problem found. */
+export function loadDrill(file: string, opts: LoadOptions = {}): Drill {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InvalidDrillError([{ file, line: 1, col: 1, message: `cannot read drill: ${(err as Error).message}` }]);
+  }
+  return parseDrill(text, file, opts);
+}
+
+export function parseDrill(text: string, file: string, opts: LoadOptions = {}): Drill {
+  return new DrillChecker(text, file, opts).check();
+}
+
+type Raw = Record<string, unknown>;
+const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class DrillChecker {
+  private problems: Problem[] = [];
+  private positions!: Positions;
+  private readonly dir: string;
+
+  constructor(private readonly text: string, private readonly file: string, private readonly opts: LoadOptions) {
+    this.dir = path.dirname(path.resolve(file));
+  }
+
+  check(): Drill {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(this.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        this.problems.push({ file: this.file, line: pos.line, col: pos.col, message: `YAML: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}` });
+      }
+      throw new InvalidDrillError(this.problems);
+    }
+    this.positions = new Positions(doc, lineCounter);
+    const raw: unknown = doc.toJS();
+    if (!isObj(raw)) {
+      this.add([], 'a drill must be a YAML mapping with apiVersion: kdrill/v1 and kind: Drill');
+      throw new InvalidDrillError(this.problems);
+    }
+
+    const envelope = drillSchema.safeParse(raw);
+    if (!envelope.success) this.addZod(envelope.error, []);
+
+    const params = this.params(raw);
+    const subst: SubstitutionProblem[] = [];
+    const resolve = (v: unknown, p: Path) => substitute(v, params, p, subst);
+
+    const lab = this.lab(resolve(raw.lab, ['lab']));
+    const steps = this.steps(raw.steps, 'steps', resolve, lab);
+    const restore = this.steps(raw.restore, 'restore', resolve, lab);
+    this.uniqueNames([...steps.map((s) => ['steps', s] as const), ...restore.map((s) => ['restore', s] as const)]);
+    const drillInvariants = this.checks(raw.invariants, ['invariants'], resolve, lab, 'invariant');
+    const drillProbes = this.checks(raw.probes, ['probes'], resolve, lab, 'probe');
+    for (const s of subst) this.add(s.path, s.message);
+
+    if (this.problems.length > 0) {
+      this.problems.sort((a, b) => a.line - b.line || a.col - b.col);
+      throw new InvalidDrillError(dedupe(this.problems));
+    }
+    const meta = raw.metadata as { name: string; title?: string; description?: string };
+    return {
+      file: this.file,
+      dir: this.dir,
+      name: meta.name,
+      title: meta.title,
+      description: meta.description,
+      lab: lab!.spec as Drill['lab'],
+      params,
+      invariants: drillInvariants,
+      probes: drillProbes,
+      steps,
+      restore,
+    };
+  }
+
+  private add(p: Path, message: string, key = false): void {
+    const { line, col } = this.positions.at(p, key);
+    const where = formatPath(p);
+    this.problems.push({ file: this.file, line, col, message: where ? `${where}: ${message}` : message });
+  }
+
+  /** A problem positioned at `pos` (a key) but named by its parent `name`. */
+  private addAt(pos: Path, name: Path, message: string): void {
+    const { line, col } = this.positions.at(pos, true);
+    const where = formatPath(name);
+    this.problems.push({ file: this.file, line, col, message: where ? `${where}: ${message}` : message });
+  }
+
+  private addZod(error: z.ZodError, base: Path): void {
+    for (const issue of error.issues) {
+      const p = [...base, ...(issue.path as (string | number)[])];
+      if (issue.code === 'unrecognized_keys') {
+        for (const k of issue.keys) this.addAt([...p, k], p, `unknown key "${k}"`);
+      } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+        this.add(p, issue.message);
+      } else {
+        this.add(p, issue.message);
+      }
+    }
+  }
+
+  private params(raw: Raw): Record<string, ParamValue> {
+    const defaults: Record<string, ParamValue> = {};
+    if (isObj(raw.params)) {
+      for (const [k, v] of Object.entries(raw.params)) {
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') defaults[k] = v;
+      }
+    }
+    const { params, problems } = applyOverrides(defaults, this.opts.set ?? {});
+    for (const m of problems) this.add(['params'], m, true);
+    return params;
+  }
+
+  private lab(spec: unknown): { provider: LabProvider; spec: unknown; nodes: string[] } | undefined {
+    if (!isObj(spec) || typeof spec.provider !== 'string') return undefined;
+    const provider = labProviders[spec.provider];
+    if (!provider) {
+      this.add(['lab', 'provider'], unknownName('lab provider', spec.provider, Object.keys(labProviders)));
+      return undefined;
+    }
+    const parsed = provider.schema.safeParse(spec);
+    if (!parsed.success) {
+      this.addZod(parsed.error, ['lab']);
+      return undefined;
+    }
+    return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data) };
+  }
+
+  private steps(
+    list: unknown,
+    key: 'steps' | 'restore',
+    resolve: (v: unknown, p: Path) => unknown,
+    lab: ReturnType<DrillChecker['lab']>,
+  ): Step[] {
+    if (!Array.isArray(list)) return [];
+    const out: Step[] = [];
+    list.forEach((s, i) => {
+      if (!isObj(s) || typeof s.action !== 'string' || typeof s.name !== 'string') return;
+      const at: Path = [key, i];
+      const mod = actions[s.action];
+      if (!mod) {
+        this.add([...at, 'action'], unknownName('action', s.action, Object.keys(actions)));
+        return;
+      }
+      const withValue = resolve(s.with ?? {}, [...at, 'with']);
+      const params = this.moduleParams(mod, withValue, [...at, 'with'], lab, [...at, 'action']);
+      for (const key of mod.checkParams ?? []) {
+        if (isObj(params) && isObj(withValue)) {
+          params[key] = this.checks(withValue[key], [...at, 'with', key], (v) => v, lab, 'invariant');
+        }
+      }
+      const timeoutMs = typeof s.timeout === 'string' ? parseDuration(s.timeout) : undefined;
+      const { line, col } = this.positions.at(at);
+      out.push({
+        name: s.name,
+        action: s.action,
+        params,
+        explain: typeof s.explain === 'string' ? s.explain.trim() : undefined,
+        timeoutMs: timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+        expect: this.checks(s.expect, [...at, 'expect'], resolve, lab, 'invariant'),
+        continueOnFailure: s.continueOnFailure === true,
+        line,
+        col,
+      });
+    });
+    return out;
+  }
+
+  private checks(
+    list: unknown,
+    at: Path,
+    resolve: (v: unknown, p: Path) => unknown,
+    lab: ReturnType<DrillChecker['lab']>,
+    kind: 'invariant' | 'probe',
+  ): Check[] {
+    if (!Array.isArray(list)) return [];
+    const registry: Record<string, InvariantModule | { name: string; params: z.ZodType; requires?: ActionModule['requires'] }> =
+      kind === 'invariant' ? invariants : probes;
+    const out: Check[] = [];
+    list.forEach((item, i) => {
+      if (!isObj(item) || Object.keys(item).length !== 1) return;
+      const name = Object.keys(item)[0]!;
+      const itemPath: Path = [...at, i, name];
+      const mod = registry[name];
+      if (!mod) {
+        this.add(itemPath, unknownName(kind, name, Object.keys(registry)), true);
+        return;
+      }
+      const body = resolve(item[name] ?? {}, itemPath);
+      if (!isObj(body)) return;
+      const { within, for: holdFor, ...rest } = body;
+      const withinMs = this.duration(within, [...itemPath, 'within']) ?? DEFAULT_WITHIN_MS;
+      const forMs = this.duration(holdFor, [...itemPath, 'for']) ?? 0;
+      const params = this.moduleParams(mod, rest, itemPath, lab, itemPath);
+      const { line, col } = this.positions.at(itemPath, true);
+      out.push({ name, params, withinMs, forMs, line, col });
+    });
+    return out;
+  }
+
+  private duration(v: unknown, p: Path): number | undefined {
+    if (v === undefined) return undefined;
+    const ms = typeof v === 'string' ? parseDuration(v) : undefined;
+    if (ms === undefined) this.add(p, `expected a duration such as 500ms, 10s or 2m, got ${JSON.stringify(v)}`);
+    return ms;
+  }
+
+  /** Checks a module's params: its zod schema, the lab's capabilities, node names and files. */
+  private moduleParams(
+    mod: { name: string; params: z.ZodType; requires?: ActionModule['requires']; files?: ParamFiles; nodeParams?: string[] },
+    value: unknown,
+    at: Path,
+    lab: ReturnType<DrillChecker['lab']>,
+    nameAt: Path,
+  ): unknown {
+    if (lab) {
+      const missing = (mod.requires ?? []).filter((c) => !lab.provider.capabilities.includes(c));
+      if (missing.length > 0) {
+        this.add(nameAt, `${mod.name} needs a lab with ${missing.join(', ')}; lab provider "${lab.provider.name}" has ${lab.provider.capabilities.join(', ') || 'none'}`, true);
+      }
+    }
+    const parsed = mod.params.safeParse(value);
+    if (!parsed.success) {
+      this.addZod(parsed.error, at);
+      return value;
+    }
+    const params = parsed.data as Raw;
+    if (lab && lab.nodes.length > 0) {
+      for (const key of mod.nodeParams ?? []) {
+        const v = params[key];
+        const names = Array.isArray(v) ? v : v === undefined ? [] : [v];
+        names.forEach((n, i) => {
+          if (typeof n === 'string' && !lab.nodes.includes(n) && !(NODE_SELECTORS as readonly string[]).includes(n)) {
+            this.add(Array.isArray(v) ? [...at, key, i] : [...at, key], `unknown node "${n}" (nodes: ${lab.nodes.join(', ')}; or ${NODE_SELECTORS.join(', ')})`);
+          }
+        });
+      }
+    }
+    return this.resolveFiles(mod.files, params, at);
+  }
+
+  private resolveFiles(files: ParamFiles | undefined, params: Raw, at: Path): Raw {
+    if (!files || !isObj(params)) return params;
+    const out = { ...params };
+    for (const key of [...(files.input ?? []), ...(files.output ?? [])]) {
+      const v = out[key];
+      if (typeof v !== 'string') continue;
+      const abs = path.resolve(this.dir, v);
+      out[key] = abs;
+      if (files.input?.includes(key) && !existsSync(abs)) {
+        this.add([...at, key], `file not found: ${abs}`);
+      } else if (files.input?.includes(key) && statSync(abs).isDirectory() === false && !statSync(abs).isFile()) {
+        this.add([...at, key], `not a file or folder: ${abs}`);
+      }
+    }
+    return out;
+  }
+
+  private uniqueNames(all: ReadonlyArray<readonly ['steps' | 'restore', Step]>): void {
+    const seen = new Map<string, string>();
+    for (const [where, step] of all) {
+      const first = seen.get(step.name);
+      if (first) {
+        this.problems.push({ file: this.file, line: step.line, col: step.col, message: `${where}: duplicate step name "${step.name}" (first used in ${first})` });
+      } else {
+        seen.set(step.name, `${where} at line ${step.line}`);
+      }
+    }
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,64 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Check } from '../drill/types.js';
+import { invariants } from '../invariants/registry.js';
+import { errorMessage } from './errors.js';
+import type { CheckOutcome, Phase } from './events.js';
+import type { Context, Verdict } from './types.js';
+
+export const POLL_INTERVAL_MS = 100;
+
+/**
+ * Polls one check until it holds or `within` runs out; with `for`, it must then keep holding that
+ * long (a break restarts the hold while `within` allows). An invariant that throws does not hold.
+ */
+export async function evaluateCheck(ctx: Context, check: Check, source: CheckOutcome['source']): Promise<CheckOutcome> {
+  const mod = invariants[check.name]!;
+  const started = performance.now();
+  const deadline = started + check.withinMs;
+  let attempts = 0;
+  let holdingSince: number | undefined;
+  let last: Verdict = { ok: false, message: 'not checked' };
+  for (;;) {
+    attempts++;
+    try {
+      last = await mod.check(ctx, check.params);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      last = { ok: false, message: errorMessage(err) };
+    }
+    const now = performance.now();
+    if (last.ok) {
+      holdingSince ??= now;
+      if (now - holdingSince >= check.forMs) break;
+    } else if (holdingSince !== undefined) {
+      last = { ...last, message: `held for ${Math.round(now - holdingSince)}ms of ${check.forMs}ms, then: ${last.message}` };
+      holdingSince = undefined;
+    }
+    if (now >= deadline && holdingSince === undefined) break;
+    if (now >= deadline + check.forMs) break;
+    await delay(POLL_INTERVAL_MS, undefined, { signal: ctx.signal });
+  }
+  const ok = last.ok && holdingSince !== undefined && performance.now() - holdingSince >= check.forMs;
+  const message = ok || !last.ok ? last.message : `held, but not for ${check.forMs}ms: ${last.message}`;
+  return {
+    check: check.name,
+    ok,
+    message: ok ? message : `${message} (after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${Math.round(performance.now() - started)}ms)`,
+    expected: last.expected,
+    observed: last.observed,
+    attempts,
+    durationMs: Math.round(performance.now() - started),
+    source,
+  };
+}
+
+/** Evaluates checks one after the other, emitting a check.end event for each. */
+export async function evaluateChecks(ctx: Context, checks: Check[], source: CheckOutcome['source'], phase: Phase = 'steps'): Promise<CheckOutcome[]> {
+  const out: CheckOutcome[] = [];
+  for (const check of checks) {
+    const outcome = await evaluateCheck(ctx, check, source);
+    ctx.events.emit({ type: 'check.end', phase, step: ctx.step, ...outcome });
+    out.push(outcome);
+  }
+  return out;
+}

@@ -1,0 +1,256 @@
+import type { Drill, Step } from '../drill/types.js';
+import { actions } from '../actions/registry.js';
+import { probes as probeRegistry } from '../probes/registry.js';
+import { labProviders } from '../labs/registry.js';
+import type { Lab, LabEnv } from '../labs/types.js';
+import type { CommandRunner } from '../exec/runner.js';
+import { evaluateChecks } from './checks.js';
+import { createContext } from './context.js';
+import { errorMessage, LabError } from './errors.js';
+import type { DrillStatus, EventBus, Phase, StepStatus } from './events.js';
+import type { Context, RunningProbe, Verdict } from './types.js';
+
+export interface EngineOptions {
+  drill: Drill;
+  runDir: string;
+  labStateDir: string;
+  runner: CommandRunner;
+  events: EventBus;
+  /** Aborted by the first Ctrl-C: the running step is stopped, the restore runs. */
+  interrupt: AbortSignal;
+  /** Run only the step of this name (the restore still runs). */
+  only?: string;
+  /** Trainer mode: called before each step; resolves to false to skip the remaining steps. */
+  beforeStep?: (step: Step, phase: Phase, index: number, total: number, plan: string[]) => Promise<boolean>;
+  /** Called when a step failed, before the restore runs (--pause-on-failure). */
+  onFailure?: (step: Step, error: string) => Promise<void>;
+}
+
+export interface EngineResult {
+  status: DrillStatus;
+  exitCode: number;
+  reason?: string;
+}
+
+export const EXIT = { passed: 0, failed: 1, invalid: 2, lab: 3, interrupted: 130 } as const;
+
+const exitCodeOf: Record<DrillStatus, number> = {
+  passed: EXIT.passed,
+  failed: EXIT.failed,
+  error: EXIT.lab,
+  invalidated: EXIT.lab,
+  interrupted: EXIT.interrupted,
+};
+
+/**
+ * The run lifecycle, in one place: lab up → probes → steady state → steps (each followed by its
+ * expectations and the invariants) → restore (always; every step even after a failure) → steady
+ * state again → probes judged → lab down.
+ */
+export class DrillRun {
+  private status: DrillStatus = 'passed';
+  private reason?: string;
+  private restoreDone = new Set<number>();
+  private lab!: Lab;
+  private started = performance.now();
+
+  constructor(private readonly o: EngineOptions) {}
+
+  /** Restore steps that have not run yet (for the second Ctrl-C). */
+  restoreNotRun(): string[] {
+    return this.o.drill.restore.filter((_, i) => !this.restoreDone.has(i)).map((s) => s.name);
+  }
+
+  async run(): Promise<EngineResult> {
+    const { drill, events } = this.o;
+    const provider = labProviders[drill.lab.provider]!;
+    const env: LabEnv = {
+      runner: this.o.runner.withSignal(this.o.interrupt),
+      signal: this.o.interrupt,
+      log: (message, level = 'info') => events.emit({ type: 'log', level, message }),
+      drillDir: drill.dir,
+      stateDir: this.o.labStateDir,
+    };
+    this.lab = provider.create(drill.lab, env);
+    const ctx = createContext({ runner: this.o.runner, lab: this.lab, events, signal: this.o.interrupt, runDir: this.o.runDir, drillDir: drill.dir });
+
+    let created = false;
+    let labUp = false;
+    let running: Array<{ name: string; probe: RunningProbe }> = [];
+    try {
+      events.emit({ type: 'phase.start', phase: 'lab' });
+      ({ created } = await this.lab.up());
+      labUp = true;
+      events.emit({ type: 'lab.up', provider: this.lab.provider, name: this.lab.name, created, nodes: this.lab.nodes().map((n) => n.name) });
+      running = await this.startProbes(ctx);
+      if (await this.steadyState(ctx, 'steady')) await this.steps(ctx);
+    } catch (err) {
+      this.fail(err);
+    }
+    if (labUp) {
+      await this.restore(ctx);
+      if (this.status === 'passed') await this.steadyState(ctx, 'final');
+    }
+    for (const { name, probe } of running) await this.stopProbe(name, probe);
+    await this.down(created);
+    const exitCode = exitCodeOf[this.status];
+    events.emit({ type: 'drill.end', status: this.status, exitCode, durationMs: Math.round(performance.now() - this.started), reason: this.reason });
+    return { status: this.status, exitCode, reason: this.reason };
+  }
+
+  private fail(err: unknown, stepName?: string): void {
+    if (this.o.interrupt.aborted) {
+      this.setStatus('interrupted', 'interrupted: the restore ran');
+    } else if (err instanceof LabError) {
+      this.o.events.emit({ type: 'lab.error', message: err.message, invalidated: err.invalidated });
+      this.setStatus(err.invalidated ? 'invalidated' : 'error', err.message);
+    } else {
+      this.setStatus('failed', stepName ? `step "${stepName}" failed: ${errorMessage(err)}` : errorMessage(err));
+    }
+  }
+
+  /** The first problem decides the status; an interrupt or a broken lab outranks a failed check. */
+  private setStatus(status: DrillStatus, reason: string): void {
+    const rank: Record<DrillStatus, number> = { passed: 0, failed: 1, error: 2, invalidated: 3, interrupted: 4 };
+    if (rank[status] > rank[this.status] || (this.status === 'passed' && status !== 'passed')) {
+      this.status = status;
+      this.reason = reason;
+    }
+  }
+
+  private async startProbes(ctx: Context): Promise<Array<{ name: string; probe: RunningProbe }>> {
+    const out: Array<{ name: string; probe: RunningProbe }> = [];
+    for (const spec of this.o.drill.probes) {
+      out.push({ name: spec.name, probe: await probeRegistry[spec.name]!.start(ctx, spec.params) });
+    }
+    return out;
+  }
+
+  private async stopProbe(name: string, probe: RunningProbe): Promise<void> {
+    let verdict: Verdict;
+    try {
+      verdict = await probe.stop();
+    } catch (err) {
+      verdict = { ok: false, message: `probe ${name} failed: ${errorMessage(err)}` };
+    }
+    if (!verdict.ok) this.setStatus('failed', `${name}: ${verdict.message}`);
+  }
+
+  private async steadyState(ctx: Context, phase: 'steady' | 'final'): Promise<boolean> {
+    if (this.o.drill.invariants.length === 0) return true;
+    this.o.events.emit({ type: 'phase.start', phase });
+    const outcomes = await evaluateChecks(ctx, this.o.drill.invariants, 'invariant', phase);
+    const bad = outcomes.filter((o) => !o.ok);
+    if (bad.length === 0) return true;
+    const what = phase === 'steady' ? 'steady state not met before the first step' : 'steady state not back after the restore';
+    this.setStatus('failed', `${what}: ${bad.map((o) => `${o.check}: ${o.message}`).join('; ')}`);
+    return false;
+  }
+
+  private async steps(ctx: Context & { withSignal(s: AbortSignal, step?: string): Context }): Promise<void> {
+    const { drill, events } = this.o;
+    const steps = this.o.only ? drill.steps.filter((s) => s.name === this.o.only) : drill.steps;
+    events.emit({ type: 'phase.start', phase: 'steps' });
+    for (const [index, step] of steps.entries()) {
+      if (this.o.interrupt.aborted) break;
+      if (this.o.beforeStep && !(await this.o.beforeStep(step, 'steps', index, steps.length, this.plan(step)))) {
+        events.emit({ type: 'log', level: 'warn', message: 'remaining steps skipped by the trainer; running the restore' });
+        break;
+      }
+      const { status, error } = await this.runStep(ctx, step, 'steps', index, true);
+      if (status === 'passed') continue;
+      if (status === 'interrupted') break;
+      if (this.o.onFailure) await this.o.onFailure(step, error ?? status);
+      if (!step.continueOnFailure) break;
+    }
+  }
+
+  private async restore(ctx: Context & { withSignal(s: AbortSignal, step?: string): Context }): Promise<void> {
+    const { drill, events } = this.o;
+    if (drill.restore.length === 0) return;
+    events.emit({ type: 'phase.start', phase: 'restore' });
+    for (const [index, step] of drill.restore.entries()) {
+      if (this.o.beforeStep) await this.o.beforeStep(step, 'restore', index, drill.restore.length, this.plan(step));
+      // The restore is not stopped by the first Ctrl-C: it is what makes the lab whole again.
+      await this.runStep(ctx, step, 'restore', index, false);
+      this.restoreDone.add(index);
+    }
+  }
+
+  /** Runs one step: the action under its timeout, then (if it passed) its expectations and the invariants. */
+  private async runStep(
+    base: Context & { withSignal(s: AbortSignal, step?: string): Context },
+    step: Step,
+    phase: Phase,
+    index: number,
+    interruptible: boolean,
+  ): Promise<{ status: StepStatus; error?: string }> {
+    const { events, drill } = this.o;
+    const started = performance.now();
+    events.emit({ type: 'step.start', phase, index, name: step.name, action: step.action, explain: step.explain, line: step.line });
+    const timeout = AbortSignal.timeout(step.timeoutMs);
+    const signal = interruptible ? AbortSignal.any([this.o.interrupt, timeout]) : timeout;
+    const ctx = base.withSignal(signal, step.name);
+    let status: StepStatus = 'passed';
+    let error: string | undefined;
+    let result: { output?: string; data?: Record<string, unknown> } | void = undefined;
+    try {
+      result = await actions[step.action]!.run(ctx, step.params);
+    } catch (err) {
+      if (interruptible && this.o.interrupt.aborted) status = 'interrupted';
+      else if (timeout.aborted) status = 'timeout';
+      else status = 'failed';
+      error = status === 'timeout' ? `timed out after ${step.timeoutMs}ms` : status === 'interrupted' ? 'interrupted' : errorMessage(err);
+      if (status !== 'interrupted') {
+        if (err instanceof LabError) this.fail(err);
+        else this.setStatus('failed', `${phase === 'restore' ? 'restore ' : ''}step "${step.name}" ${status === 'timeout' ? 'timed out' : 'failed'}: ${error}`);
+      } else this.fail(err);
+    }
+    if (status === 'passed') {
+      const checkCtx = base.withSignal(interruptible ? this.o.interrupt : new AbortController().signal, step.name);
+      try {
+        const outcomes = [
+          ...(await evaluateChecks(checkCtx, step.expect, 'expect', phase)),
+          ...(phase === 'steps' ? await evaluateChecks(checkCtx, drill.invariants, 'invariant', phase) : []),
+        ];
+        const bad = outcomes.filter((o) => !o.ok);
+        if (bad.length > 0) {
+          status = 'failed';
+          error = bad.map((o) => `${o.check}: ${o.message}`).join('; ');
+          this.setStatus('failed', `${phase === 'restore' ? 'restore ' : ''}step "${step.name}": ${error}`);
+        }
+      } catch (err) {
+        status = this.o.interrupt.aborted ? 'interrupted' : 'failed';
+        error = errorMessage(err);
+        this.fail(err, step.name);
+      }
+    }
+    events.emit({
+      type: 'step.end', phase, index, name: step.name, status, line: step.line,
+      durationMs: Math.round(performance.now() - started), error,
+      output: result?.output, data: result?.data,
+    });
+    return { status, error };
+  }
+
+  private plan(step: Step): string[] {
+    return actions[step.action]!.plan(step.params, { lab: this.lab, drillDir: this.o.drill.dir, runDir: this.o.runDir });
+  }
+
+  private async down(created: boolean): Promise<void> {
+    const keep = (this.o.drill.lab as { keep?: boolean }).keep === true;
+    if (!created || keep) {
+      this.o.events.emit({ type: 'lab.down', provider: this.lab.provider, name: this.lab.name, removed: false, reason: keep ? 'keep: true' : 'not created by this run' });
+      return;
+    }
+    try {
+      this.lab.env.signal = AbortSignal.timeout(120_000);
+      this.lab.env.runner = this.o.runner.withSignal(this.lab.env.signal);
+      await this.lab.down({});
+      this.o.events.emit({ type: 'lab.down', provider: this.lab.provider, name: this.lab.name, removed: true, reason: 'created by this run' });
+    } catch (err) {
+      this.o.events.emit({ type: 'lab.error', message: `lab down failed: ${errorMessage(err)}`, invalidated: false });
+      this.setStatus('error', `lab down failed: ${errorMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { execa } from 'execa';
+import { CommandError, prettyCommand } from './errors.js';
+
+export interface RunOptions {
+  /** Milliseconds; every call has one. */
+  timeout?: number;
+  signal?: AbortSignal;
+  input?: string | Buffer;
+  /** Do not throw on a non-zero exit; the result carries the exit code. */
+  allowFailure?: boolean;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface RunResult {
+  argv: readonly string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface CommandListener {
+  (event: { argv: readonly string[]; exitCode?: number; durationMs: number; error?: string }): void;
+}
+
+/**
+ * The one way kdrill starts a process: argv arrays only (never a shell string), a timeout on every
+ * call, killed when the drill is aborted, output captured.
+ */
+export class CommandRunner {
+  static readonly defaultTimeoutMs = 120_000;
+  private listeners: CommandListener[] = [];
+  /** Total time spent waiting on external commands, for the benchmark's "kdrill's own share". */
+  busyMs = 0;
+
+  constructor(private readonly baseSignal?: AbortSignal) {}
+
+  onCommand(listener: CommandListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** A runner sharing listeners and accounting, bound to another abort signal. */
+  withSignal(signal: AbortSignal): CommandRunner {
+    const child = new CommandRunner(signal);
+    child.listeners = this.listeners;
+    const parent = this;
+    Object.defineProperty(child, 'busyMs', {
+      get: () => parent.busyMs,
+      set: (v: number) => { parent.busyMs = v; },
+    });
+    return child;
+  }
+
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    if (argv.length === 0) throw new Error('CommandRunner.run: empty argv');
+    const [file, ...args] = argv as [string, ...string[]];
+    const signal = combine(this.baseSignal, opts.signal);
+    if (signal?.aborted) throw new CommandError(argv, undefined, '', '', 'aborted');
+    const started = performance.now();
+    const timeout = opts.timeout ?? CommandRunner.defaultTimeoutMs;
+    let result;
+    try {
+      result = await execa(file, args, {
+        timeout,
+        cancelSignal: signal,
+        input: opts.input,
+        reject: false,
+        env: opts.env,
+        cwd: opts.cwd,
+        stripFinalNewline: false,
+        // Own process group: a terminal Ctrl-C must not kill the restore's commands; kdrill kills
+        // its children itself on abort.
+        detached: true,
+        forceKillAfterDelay: 2_000,
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    } finally {
+      this.busyMs += performance.now() - started;
+    }
+    const durationMs = performance.now() - started;
+    const stdout = String(result.stdout ?? '');
+    const stderr = String(result.stderr ?? '');
+    const exitCode = result.exitCode ?? -1;
+    let error: CommandError | undefined;
+    if (result.isCanceled) error = new CommandError(argv, undefined, stdout, stderr, 'aborted');
+    else if (result.timedOut) error = new CommandError(argv, undefined, stdout, stderr, 'timeout');
+    else if (result.failed && result.exitCode === undefined) {
+      error = new CommandError(argv, undefined, stdout, stderr, 'spawn', (result as { code?: string }).code ?? result.shortMessage);
+    } else if (exitCode !== 0 && !opts.allowFailure) {
+      error = new CommandError(argv, exitCode, stdout, stderr, 'exit');
+    }
+    for (const l of this.listeners) l({ argv, exitCode: result.exitCode, durationMs, error: error?.message });
+    if (error) throw error;
+    return { argv, exitCode, stdout, stderr, durationMs };
+  }
+
+  /** True when `file` can be started at all (for "is docker installed" checks). */
+  async available(file: string): Promise<boolean> {
+    try {
+      await this.run([file, '--version'], { timeout: 10_000, allowFailure: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function combine(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
+}
+
+export { prettyCommand };

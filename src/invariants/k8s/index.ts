@@ -1,0 +1,3 @@
+import type { InvariantModule } from '../../engine/types.js';
+
+export const invariants: InvariantModule[] = [];

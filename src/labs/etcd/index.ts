@@ -1,0 +1,3 @@
+import type { LabProvider } from '../types.js';
+
+export const labProviders: LabProvider[] = [];

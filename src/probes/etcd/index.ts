@@ -1,0 +1,3 @@
+import type { ProbeModule } from '../../engine/types.js';
+
+export const probes: ProbeModule[] = [];

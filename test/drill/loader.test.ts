@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadDrill, parseDrill } from '../../src/drill/loader.js';
+import { InvalidDrillError, type Problem } from '../../src/engine/errors.js';
+
+const head = `apiVersion: kdrill/v1
+kind: Drill
+metadata: {name: t}
+lab: {provider: local}
+`;
+
+function problems(text: string, set?: Record<string, string>): Problem[] {
+  try {
+    parseDrill(text, 'd.yaml', { set });
+  } catch (err) {
+    if (err instanceof InvalidDrillError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+function where(text: string, set?: Record<string, string>): string[] {
+  return problems(text, set).map((p) => `${p.line}:${p.col}: ${p.message}`);
+}
+
+describe('loader: a valid drill', () => {
+  it('resolves params, durations and defaults', () => {
+    const d = parseDrill(`${head}params: {n: 3, word: hi}
+steps:
+  - name: a
+    action: exec
+    with: {run: [echo, "\${params.word}-\${params.n}"]}
+    timeout: 2m
+    expect:
+      - command: {run: [true], within: 500ms, for: 1s}
+restore:
+  - name: b
+    action: sleep
+    with: {duration: 10ms}
+`, 'x/d.yaml', { set: { n: '5' } });
+    expect(d.params).toEqual({ n: 5, word: 'hi' });
+    expect(d.steps[0]!.params).toMatchObject({ run: ['echo', 'hi-5'], exitCode: 0 });
+    expect(d.steps[0]!.timeoutMs).toBe(120_000);
+    expect(d.steps[0]!.expect[0]).toMatchObject({ name: 'command', withinMs: 500, forMs: 1000 });
+    expect(d.steps[0]!.line).toBe(7);
+    expect(d.restore[0]!.name).toBe('b');
+    expect(d.dir).toBe(path.resolve('x'));
+  });
+
+  it('keeps the type of a param used as a whole value', () => {
+    const d = parseDrill(`${head}params: {ms: 5}
+steps:
+  - {name: a, action: exec, with: {run: [true], exitCode: "\${params.ms}"}}
+`, 'd.yaml');
+    expect((d.steps[0]!.params as { exitCode: number }).exitCode).toBe(5);
+  });
+
+  it('turns wait.until into checks', () => {
+    const d = parseDrill(`${head}steps:
+  - name: w
+    action: wait
+    with: {until: [{command: {run: [true], within: 2s}}]}
+`, 'd.yaml');
+    expect((d.steps[0]!.params as { until: unknown[] }).until[0]).toMatchObject({ name: 'command', withinMs: 2000 });
+  });
+});
+
+describe('loader: every problem, with its place', () => {
+  const table: Array<[string, string, string[]]> = [
+    ['bad YAML', `${head}steps: [\n  - {name: a`, ['6:13: YAML: Flow map in block collection must be sufficiently indented']],
+    ['wrong envelope', `apiVersion: kdrill/v2\nkind: Drill\nmetadata: {name: t}\nlab: {provider: local}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['1:13: apiVersion:']],
+    ['unknown top-level key', `${head}stepz: []\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['5:1: unknown key "stepz"']],
+    ['unknown action, did you mean', `${head}steps:\n  - name: a\n    action: slep\n    with: {duration: 1s}\n`, ['7:13: steps[0].action: unknown action "slep"; did you mean "sleep"?']],
+    ['wrong param type', `${head}steps:\n  - name: a\n    action: exec\n    with: {run: echo}\n`, ['8:17: steps[0].with.run:']],
+    ['unknown param key in with', `${head}steps:\n  - name: a\n    action: sleep\n    with: {duration: 1s, durashun: 2s}\n`, ['8:26: steps[0].with: unknown key "durashun"']],
+    ['undefined param', `${head}params: {node: x}\nsteps:\n  - name: a\n    action: exec\n    with: {run: [echo, "\${params.nod}"]}\n`, ['9:24: steps[0].with.run[1]: undefined param: "nod"; did you mean "node"?']],
+    ['bad duration', `${head}steps:\n  - name: a\n    action: sleep\n    with: {duration: 1s}\n    timeout: 5 minutes\n`, ['9:14: steps[0].timeout: expected a duration']],
+    ['bad within', `${head}steps:\n  - name: a\n    action: sleep\n    with: {duration: 1s}\n    expect: [{command: {run: [true], within: soon}}]\n`, ['9:46: steps[0].expect[0].command.within: expected a duration']],
+    ['unknown invariant', `${head}invariants: [{etcd.quorom: {}}]\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['5:15: invariants[0].etcd.quorom: unknown invariant "etcd.quorom"']],
+    ['duplicate step names', `${head}steps:\n  - {name: a, action: sleep, with: {duration: 1s}}\n  - {name: a, action: sleep, with: {duration: 1s}}\n`, ['7:5: steps: duplicate step name "a"']],
+    ['unknown lab provider', `apiVersion: kdrill/v1\nkind: Drill\nmetadata: {name: t}\nlab: {provider: locall}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['4:17: lab.provider: unknown lab provider "locall"; did you mean "local"?']],
+    ['missing file', `${head}steps:\n  - name: a\n    action: exec\n    with: {run: [true], cwd: ./no/such/dir}\n`, ['8:30: steps[0].with.cwd: file not found:']],
+    ['--set of an unknown param', `${head}params: {node: x}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['5:1: params: --set nodes: unknown param "nodes"; did you mean "node"?']],
+  ];
+  it.each(table)('%s', (_name, text, expected) => {
+    const got = where(text, _name.startsWith('--set') ? { nodes: 'y' } : undefined);
+    for (const e of expected) expect(got.some((g) => g.startsWith(e)), `expected a problem starting "${e}", got:\n${got.join('\n')}`).toBe(true);
+  });
+
+  it('reports all problems at once, in file order', () => {
+    const got = where(`${head}steps:\n  - {name: a, action: slep}\n  - {name: b, action: sleep, with: {duration: forever}}\n  - {name: c, action: exec, with: {run: ["\${params.x}"]}}\n`);
+    expect(got).toHaveLength(3);
+    expect(got.map((g) => Number(g.split(':')[0]))).toEqual([6, 7, 8]);
+  });
+
+  it('reads a file and names it in every problem', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, `${head}steps: [{name: a, action: nope}]\n`);
+    try {
+      loadDrill(file);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:27: steps\\[0\\]\\.action: unknown action "nope"`));
+    }
+  });
+});
