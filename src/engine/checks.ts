@@ -17,7 +17,8 @@ export async function evaluateCheck(ctx: Context, check: Check, source: CheckOut
   const deadline = started + check.withinMs;
   let attempts = 0;
   let holdingSince: number | undefined;
-  let last: Verdict = { ok: false, message: 'not checked' };
+  let broke: string | undefined;
+  let last: Verdict;
   for (;;) {
     attempts++;
     try {
@@ -31,23 +32,23 @@ export async function evaluateCheck(ctx: Context, check: Check, source: CheckOut
       holdingSince ??= now;
       if (now - holdingSince >= check.forMs) break;
     } else if (holdingSince !== undefined) {
-      last = { ...last, message: `held for ${Math.round(now - holdingSince)}ms of ${check.forMs}ms, then: ${last.message}` };
+      broke = `held for ${Math.round(now - holdingSince)}ms of the required ${check.forMs}ms, then broke`;
       holdingSince = undefined;
     }
-    if (now >= deadline && holdingSince === undefined) break;
-    if (now >= deadline + check.forMs) break;
+    // While it holds, keep polling past `within` until `for` is reached or it breaks.
+    if (holdingSince === undefined && now >= deadline) break;
     await delay(POLL_INTERVAL_MS, undefined, { signal: ctx.signal });
   }
-  const ok = last.ok && holdingSince !== undefined && performance.now() - holdingSince >= check.forMs;
-  const message = ok || !last.ok ? last.message : `held, but not for ${check.forMs}ms: ${last.message}`;
+  const durationMs = Math.round(performance.now() - started);
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'} in ${durationMs}ms`;
   return {
     check: check.name,
-    ok,
-    message: ok ? message : `${message} (after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${Math.round(performance.now() - started)}ms)`,
+    ok: last.ok,
+    message: last.ok ? last.message : `${broke ? `${broke}: ` : ''}${last.message} (${tries})`,
     expected: last.expected,
     observed: last.observed,
     attempts,
-    durationMs: Math.round(performance.now() - started),
+    durationMs,
     source,
   };
 }

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds every local lab image (idempotent). Used by .ci/run and documented as the offline default.
+set -euo pipefail
+cd "$(dirname "$0")"
+for s in build-etcd-image.sh build-postgres-image.sh; do
+  if [ -f "$s" ]; then bash "$s"; fi
+done

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the local PostgreSQL image kdrill/postgres:15 for the etcd lab's worker node, from the
+# host's Debian postgresql-15 (no image registry is needed). Where a registry is reachable,
+# `worker: {image: postgres:16}` works too. Idempotent: pass --force to rebuild.
+set -euo pipefail
+IMAGE=${KDRILL_POSTGRES_IMAGE:-kdrill/postgres:15}
+if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  echo "$IMAGE: present"; exit 0
+fi
+started=$(date +%s.%N)
+PG=/usr/lib/postgresql/15
+if [ ! -x "$PG/bin/postgres" ] || [ ! -x "$PG/bin/psql" ] || [ ! -x /bin/busybox ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 busybox-static >/dev/null
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,tmp,etc,run/postgresql,var/lib/postgresql,usr/share,usr/lib} "$root$PG"
+cp -a "$PG/bin" "$PG/lib" "$root$PG/"
+mkdir -p "$root/usr/share/postgresql"
+cp -a /usr/share/postgresql/15 "$root/usr/share/postgresql/"
+# The shared libraries every binary needs, at the paths ldd resolves them to.
+for f in "$PG"/bin/* "$PG"/lib/*.so; do
+  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/lib/{print $1}'
+done | sort -u | while read -r lib; do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+cp /bin/busybox "$root/bin/busybox"
+for a in sh cat ls mkdir rm sleep echo chmod chown id env grep sed head tail true false; do ln -sf busybox "$root/bin/$a"; done
+printf 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\npostgres:x:999:\n' > "$root/etc/group"
+cat > "$root/bin/kdrill-postgres" <<'SH'
+#!/bin/sh
+# First start: initdb and a database named $POSTGRES_DB (default: postgres); then postgres as PID 1.
+set -e
+export PGDATA=/var/lib/postgresql/data
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  initdb -D "$PGDATA" -U postgres --auth=trust --no-locale -E UTF8 >/dev/null
+  echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
+  echo "host all all 0.0.0.0/0 trust" >> "$PGDATA/pg_hba.conf"
+  if [ -n "${POSTGRES_DB:-}" ] && [ "$POSTGRES_DB" != postgres ]; then
+    echo "CREATE DATABASE \"$POSTGRES_DB\"" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+fi
+exec postgres -D "$PGDATA" -k /tmp
+SH
+chmod +x "$root/bin/kdrill-postgres"
+chmod 1777 "$root/tmp"
+chown -R 999:999 "$root/var/lib/postgresql" "$root/run/postgresql"
+tar -C "$root" -c . | docker import \
+  --change "ENV PATH=$PG/bin:/bin" --change 'ENV PGHOST=/tmp' --change 'ENV TZ=UTC' \
+  --change 'USER postgres' --change 'ENTRYPOINT ["/bin/kdrill-postgres"]' \
+  - "$IMAGE" >/dev/null
+echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"

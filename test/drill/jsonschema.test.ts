@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { drillJsonSchema } from '../../src/drill/jsonschema.js';
+import { actions } from '../../src/actions/registry.js';
+import { invariants } from '../../src/invariants/registry.js';
+import { findDrills } from '../../src/drill/discover.js';
+import { root } from '../helpers/kdrill.js';
+
+describe('JSON Schema of the drill format', () => {
+  const generated = drillJsonSchema();
+
+  it('is identical to the committed schema/drill.schema.json (regenerate: kdrill schema > schema/drill.schema.json)', () => {
+    const committed = JSON.parse(readFileSync(path.join(root, 'schema/drill.schema.json'), 'utf8'));
+    expect(committed).toEqual(generated);
+  });
+
+  it('names every action and invariant', () => {
+    const text = JSON.stringify(generated);
+    for (const name of [...Object.keys(actions), ...Object.keys(invariants)]) expect(text).toContain(`"${name}"`);
+  });
+
+  it('is named in the modeline of every drill', () => {
+    for (const file of findDrills([path.join(root, 'drills')])) {
+      const first = readFileSync(file, 'utf8').split('\n')[0]!;
+      const m = /^# yaml-language-server: \$schema=(.+)$/.exec(first);
+      expect(m, `${file}: first line must be the schema modeline`).not.toBeNull();
+      expect(path.resolve(path.dirname(file), m![1]!)).toBe(path.join(root, 'schema/drill.schema.json'));
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const bin = path.join(root, 'bin/kdrill.js');
+
+export interface Done {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the real `kdrill` binary (built by `npm test`'s pretest). */
+export function spawnKdrill(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Done>; output: () => string } {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<Done>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done, output: () => stdout + stderr };
+}
+
+export function runKdrill(args: string[], env?: Record<string, string>): Promise<Done> {
+  return spawnKdrill(args, env).done;
+}
+
+export function tempDir(prefix = 'kdrill-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** The journal of the only run under a report dir, parsed line by line. */
+export function journalOf(reportDir: string): { events: Array<Record<string, any>>; runDir: string } {
+  const drillDirs = readdirSync(reportDir);
+  const drillDir = path.join(reportDir, drillDirs[0]!);
+  const runDir = path.join(drillDir, readdirSync(drillDir)[0]!);
+  const file = path.join(runDir, 'journal.jsonl');
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  return { events: lines.map((l) => JSON.parse(l)), runDir };
+}
+
+/** Resolves when `predicate` holds on the journal, polling (the journal is written as events happen). */
+export async function waitForJournal(reportDir: string, predicate: (events: Array<Record<string, any>>) => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if (predicate(journalOf(reportDir).events)) return;
+    } catch {
+      // not there yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`journal under ${reportDir} did not reach the expected state in ${timeoutMs}ms`);
+}
