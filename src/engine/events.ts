@@ -16,8 +16,14 @@ export interface CheckOutcome {
   source: 'expect' | 'invariant' | 'wait';
 }
 
+/** The steps a drill means to run, so that reports can name the ones that never started. */
+export interface DrillOutline {
+  steps: Array<{ name: string; action: string; line: number }>;
+  restore: Array<{ name: string; action: string; line: number }>;
+}
+
 export type DrillEventBody =
-  | { type: 'drill.start'; drill: { name: string; title?: string; file: string }; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean }
+  | { type: 'drill.start'; drill: { name: string; title?: string; file: string }; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean; outline?: DrillOutline }
   | { type: 'lab.up'; provider: string; name: string; created: boolean; nodes: string[] }
   | { type: 'lab.down'; provider: string; name: string; removed: boolean; reason: string }
   | { type: 'lab.error'; message: string; invalidated: boolean }

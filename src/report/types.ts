@@ -1,0 +1,98 @@
+import type { CheckOutcome, DrillStatus, StepStatus } from '../engine/events.js';
+
+/** Names of the two steady-state checks, shown as steps in every report. */
+export const STEADY_NAME = 'steady state';
+export const FINAL_NAME = 'steady state after the restore';
+
+/** Where a step (or a steady-state check) belongs in the run. */
+export type ReportPhase = 'steady' | 'steps' | 'restore' | 'final';
+
+/** `not run`: the step was planned but never started (an earlier failure, or a second Ctrl-C). */
+export type ReportStepStatus = StepStatus | 'not run';
+
+export interface CheckReport extends CheckOutcome {
+  /** ms since the drill started, when the verdict was reached. */
+  atMs: number;
+}
+
+export interface MeasureReport {
+  step?: string;
+  name: string;
+  value: number | string;
+  unit?: string;
+}
+
+export interface StepReport {
+  phase: ReportPhase;
+  /** 0-based position within its phase. */
+  index: number;
+  name: string;
+  action?: string;
+  status: ReportStepStatus;
+  durationMs: number;
+  startMs?: number;
+  endMs?: number;
+  error?: string;
+  output?: string;
+  explain?: string;
+  /** Line of the step in the drill file. */
+  line?: number;
+  data?: Record<string, unknown>;
+  checks: CheckReport[];
+  measures: MeasureReport[];
+}
+
+export type FailureKind = 'steady-state' | 'step' | 'restore' | 'final-state' | 'probe' | 'lab' | 'interrupted';
+
+/** Why the drill did not pass, each in the operator's words; a failed check keeps expected/observed. */
+export interface FailureReport {
+  kind: FailureKind;
+  message: string;
+  step?: string;
+  check?: string;
+  line?: number;
+  expected?: string;
+  observed?: string;
+}
+
+export interface WindowReport {
+  startMs: number;
+  endMs: number;
+}
+
+export interface ProbeReport {
+  probe: string;
+  /** undefined when the run ended before the probe was judged (its samples are still here). */
+  ok?: boolean;
+  message?: string;
+  samples: Array<{ ms: number; ok: boolean }>;
+  attempts: number;
+  failures: number;
+  windows: WindowReport[];
+  longestMs: number;
+  totalMs: number;
+  budgetMs?: number;
+  perStep: Array<{ step: string; longestMs: number; totalMs: number }>;
+}
+
+export interface RunReport {
+  drill: { name: string; title?: string; file: string };
+  runId?: string;
+  runDir?: string;
+  /** `incomplete`: the journal ends before drill.end (the process was killed). */
+  status: DrillStatus | 'incomplete';
+  exitCode?: number;
+  reason?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs: number;
+  params: Record<string, string>;
+  lab?: { provider: string; name: string; created: boolean; removed?: boolean; nodes: string[]; downReason?: string; invalidated?: boolean };
+  steps: StepReport[];
+  failures: FailureReport[];
+  measures: MeasureReport[];
+  probes: ProbeReport[];
+  /** Restore steps that never ran (second Ctrl-C, or a killed process). */
+  restoreNotRun: string[];
+  interrupts: Array<{ signal: string; count: number; atMs: number }>;
+}

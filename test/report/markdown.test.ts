@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { summarize } from '../../src/report/summarize.js';
+import { failedExpectationRun, interruptedRun, outline, passedRun, probeRun, Run } from './runs.js';
+
+const md = (events: ReturnType<typeof passedRun>, timeline?: string) => renderMarkdown(summarize(events), { timeline, cwd: '/repo' });
+
+describe('summary.md', () => {
+  it('title, a clear status word, the drill and its lab', () => {
+    const text = md(passedRun());
+    expect(text.split('\n')[0]).toBe('# Lose 1 of 3 control-plane nodes');
+    expect(text).toContain('**Status: PASSED**');
+    expect(text).toContain('`drills/etcd/cp-node-loss.yaml`');
+    expect(text).toContain('etcd "lab1", created by this run, removed');
+    expect(text).not.toMatch(/[\u{1F300}-\u{1FAFF}\u2705\u274C]/u);
+  });
+
+  it('a steps table row per step: phase, step, status, duration, checks', () => {
+    const rows = md(failedExpectationRun()).split('\n').filter((l) => l.startsWith('| steps') || l.startsWith('| restore'));
+    expect(rows).toEqual([
+      '| steps | 1. stop a node (`node.stop`) | **failed** | 900ms | etcd.quorum **FAILED** |',
+      '| steps | 2. write a key (`etcd.put`) | **not run** |  |  |',
+      '| restore | 1. start the node (`exec`) | passed | 1.2s | command ok |',
+      '| restore | 2. undo two (`exec`) | passed | 1.2s | command ok |',
+    ]);
+  });
+
+  it('failures with expected and observed', () => {
+    const text = md(failedExpectationRun());
+    expect(text).toContain('**Status: FAILED** — step "stop a node"');
+    expect(text).toContain('- step "stop a node" (line 20): etcd.quorum: 1 of 3 members healthy');
+    expect(text).toContain('  - expected: `healthy >= 2`');
+    expect(text).toContain('  - observed: `healthy = 1`');
+  });
+
+  it('figures (measures) table', () => {
+    const text = md(passedRun());
+    expect(text).toContain('| stop a node | stop.duration | 812 ms |');
+    expect(text).toContain('| (drill) | kdrill.cpu | 42 ms |');
+  });
+
+  it('probe results per step, the budget, and the timeline link', () => {
+    const text = md(probeRun(2000), 'timeline.svg');
+    expect(text).toContain('### etcd.writes: **over budget / FAILED**');
+    expect(text).toContain('longest 2.5s, total 2.8s; budget 2.0s at a stretch');
+    expect(text).toContain('| stop a node | 2.5s | 2.5s |');
+    expect(text).toContain('| write a key | 300ms | 300ms |');
+    expect(text).toContain('![availability timeline](timeline.svg)');
+    expect(md(probeRun(2000))).not.toContain('timeline.svg');
+  });
+
+  it('an interrupted run names the restore steps that did not run', () => {
+    const text = md(interruptedRun());
+    expect(text).toContain('**Status: INTERRUPTED**');
+    expect(text).toMatch(/## Restore steps that did not run\n\n.*\n\n- start the node\n- undo two/);
+  });
+
+  it('a pipe or a newline in a value does not break the table', () => {
+    const r = new Run().start().phase('steps').passStep('steps', 0, 'a | b\nc');
+    const row = md(r.end('passed')).split('\n').find((l) => l.startsWith('| steps'))!;
+    expect(row).toBe('| steps | 1. a \\| b<br>c (`exec`) | passed | 1.2s | command ok |');
+  });
+});
