@@ -31,7 +31,7 @@ export interface LabProvider<S extends { provider: string } = any> {
   schema: z.ZodType<S>;
   capabilities: Capability[];
   /** Node names known before the lab exists (used by `validate` to check `node:` params). */
-  nodeNames(spec: S): string[];
+  nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
   create(spec: S, env: LabEnv): Lab;
 }
 
@@ -50,6 +50,8 @@ export interface Lab {
   up(): Promise<UpResult>;
   /** Remove what this lab created (`created` from up), or everything it owns when `force`. */
   down(opts: { force?: boolean }): Promise<void>;
+  /** Releases clients (etcd connections) whatever happened; called once at the very end of a run. */
+  close?(): Promise<void>;
   nodes(): LabNode[];
   /** Operations `up` would perform, for --dry-run. */
   planUp(): string[];

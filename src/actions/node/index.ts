@@ -1,3 +1,10 @@
 import type { ActionModule } from '../../engine/types.js';
+import { nodeStop } from './stop.js';
+import { nodeKill } from './kill.js';
+import { nodeStart } from './start.js';
+import { nodePause } from './pause.js';
+import { nodeUnpause } from './unpause.js';
+import { nodePartition } from './partition.js';
+import { nodeHeal } from './heal.js';
 
-export const actions: ActionModule[] = [];
+export const actions: ActionModule[] = [nodeStop, nodeKill, nodeStart, nodePause, nodeUnpause, nodePartition, nodeHeal];

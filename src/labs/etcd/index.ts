@@ -1,3 +1,16 @@
-import type { LabProvider } from '../types.js';
+import type { LabEnv, LabProvider } from '../types.js';
+import { EtcdLab } from './provider.js';
+import { etcdLabSchema, labNodes, type EtcdLabSpec } from './spec.js';
 
-export const labProviders: LabProvider[] = [];
+export const etcdProvider: LabProvider<EtcdLabSpec> = {
+  name: 'etcd',
+  summary: 'etcd members in kind-shaped docker containers (kubeadm certs); no Kubernetes needed',
+  schema: etcdLabSchema as unknown as LabProvider<EtcdLabSpec>['schema'],
+  // sql: only with `worker: postgres`; without one, sql modules fail at run time saying so.
+  capabilities: ['docker', 'etcd', 'sql'],
+  nodeNames: (spec) => labNodes(spec).map((n) => n.name),
+  create: (spec: EtcdLabSpec, env: LabEnv) => new EtcdLab(spec, env),
+};
+
+export const labProviders: LabProvider[] = [etcdProvider];
+export { EtcdLab };

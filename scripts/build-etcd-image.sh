@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the local etcd image kdrill/etcd:3.4.23 for the etcd lab, the "tiny" way (LAB-FACTS.md):
+# a rootfs with Debian's etcd and etcdctl, the glibc libraries they need and busybox, imported with
+# `docker import` (seconds, no image registry). Where a registry is reachable, the lab can use
+# `image: registry.k8s.io/etcd:3.5.x` instead. Idempotent: pass --force to rebuild.
+set -euo pipefail
+IMAGE=${KDRILL_ETCD_IMAGE:-kdrill/etcd:3.4.23}
+if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  echo "$IMAGE: present"; exit 0
+fi
+started=$(date +%s.%N)
+if [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/etcdctl ] || [ ! -x /bin/busybox ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server etcd-client busybox-static >/dev/null
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,usr/bin,usr/local/bin,tmp,etc,var/lib/etcd,etc/kubernetes/pki/etcd}
+cp /usr/bin/etcd /usr/bin/etcdctl "$root/usr/bin/"
+# The shared libraries the binaries need, at the paths ldd resolves them to (Debian's are dynamic).
+for f in /usr/bin/etcd /usr/bin/etcdctl; do
+  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/lib/{print $1}'
+done | sort -u | while read -r lib; do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+cp /bin/busybox "$root/bin/busybox"
+for a in sh cat ls mkdir rm mv cp sleep echo env ps kill ip ping wget hostname df du true false; do
+  ln -sf busybox "$root/bin/$a"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\n' > "$root/etc/group"
+printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
+chmod 1777 "$root/tmp"
+chmod 700 "$root/var/lib/etcd"
+tar -C "$root" -c . | docker import \
+  --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENV ETCDCTL_API=3' \
+  --change 'CMD ["etcd", "--config-file", "/etc/kubernetes/etcd.yaml"]' \
+  - "$IMAGE" >/dev/null
+echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"

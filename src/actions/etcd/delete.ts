@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { ActionModule } from '../../engine/types.js';
+import { describeAttempts, onAnyMember, requireEtcd } from '../../clients/etcd/ops.js';
+
+const params = z
+  .strictObject({
+    key: z.string().min(1).optional().describe('Delete this key'),
+    prefix: z.string().min(1).optional().describe('Delete every key starting with this'),
+  })
+  .refine((p) => (p.key === undefined) !== (p.prefix === undefined), { message: 'give key or prefix (one of them)' });
+type Params = z.output<typeof params>;
+
+export const etcdDelete: ActionModule<Params> = {
+  name: 'etcd.delete',
+  summary: 'delete a key or every key under a prefix',
+  params: params as unknown as z.ZodType<Params>,
+  requires: ['etcd'],
+  plan: (p) => [p.key !== undefined ? `etcd DeleteRange ${p.key}` : `etcd DeleteRange --prefix ${p.prefix}`],
+  async run(ctx, p) {
+    const r = await onAnyMember(requireEtcd(ctx.lab), (c, o) => {
+      const b = c.delete();
+      return (p.key !== undefined ? b.key(p.key) : b.prefix(p.prefix!)).options(o).exec();
+    }, { deadlineMs: 5_000 });
+    if (!r.node) throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
+    return { output: `${r.value!.deleted} key(s) deleted`, data: { deleted: Number(r.value!.deleted) } };
+  },
+};

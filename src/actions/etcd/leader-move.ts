@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { ActionModule } from '../../engine/types.js';
+import { requireEtcd } from '../../clients/etcd/ops.js';
+import { currentLeader, LEADER_REFERENCE } from '../../clients/etcd/leader.js';
+import { within } from '../../clients/etcd/client.js';
+
+const params = z.strictObject({
+  to: z.string().min(1).describe('The node to lead next, or follower (any current follower)'),
+});
+
+/** Hands leadership over on purpose (etcdctl move-leader), as before maintenance on the leader's node. */
+export const etcdLeaderMove: ActionModule<z.output<typeof params>> = {
+  name: 'etcd.leader.move',
+  summary: 'move etcd leadership to another member',
+  params,
+  nodeParams: ['to'],
+  requires: ['etcd'],
+  plan: (p) => [`etcd Status on every member (who leads), then MoveLeader to ${p.to} sent to the leader (etcdctl move-leader)`],
+  async run(ctx, p) {
+    const etcd = requireEtcd(ctx.lab);
+    const { node: leader, probes } = await currentLeader(etcd, 1_000);
+    if (!leader) throw new Error('no leader to move');
+    ctx.state.set(LEADER_REFERENCE, leader);
+    const target = p.to === 'follower' ? probes.filter((x) => x.ok && x.node !== leader).map((x) => x.node).pop() : p.to;
+    if (!target) throw new Error('no follower answers: nowhere to move the leader');
+    if (target === 'leader' || target === leader) return { output: `${leader} already leads` };
+    const s = probes.find((x) => x.node === target);
+    if (!s?.ok) throw new Error(`${target} does not answer: ${s && !s.ok ? s.error : 'not a member'}`);
+    const t = performance.now();
+    await (await etcd.client(leader)).maintenance.moveLeader({ targetID: s.status.memberId }, within(5_000));
+    ctx.measure('leader.move', Math.round(performance.now() - t), 'ms');
+    return { output: `leadership moved from ${leader} to ${target}`, data: { from: leader, to: target } };
+  },
+};

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { LabError } from '../../engine/errors.js';
+import type { Context, PlanContext } from '../../engine/types.js';
+import type { DockerNodes, NodeOp } from '../../labs/docker/index.js';
+import type { EtcdAccess } from '../../clients/etcd/access.js';
+import { currentLeader, LEADER_REFERENCE } from '../../clients/etcd/leader.js';
+import { isSelector, resolveNode, selectionKey } from '../../clients/etcd/selectors.js';
+
+export const nodeParam = z.string().min(1).describe('A lab node (control-plane2) or leader / follower, resolved from etcd at run time');
+
+export function dockerOf(lab: Context['lab'] | PlanContext['lab']): DockerNodes {
+  const docker = lab.get<DockerNodes>('docker');
+  if (!docker) throw new LabError(`lab provider ${lab.provider} has no docker nodes`);
+  return docker;
+}
+
+/** --dry-run lines of a node operation; a selector shows as a placeholder resolved at run time. */
+export function planNodeOp(ctx: PlanContext, op: NodeOp, node: string, opts: { graceSeconds?: number } = {}): string[] {
+  const docker = dockerOf(ctx.lab);
+  if (!isSelector(node)) return docker.plan(op, node, opts);
+  const how = ['start', 'unpause', 'heal'].includes(op) ? `the node the last fault on "${node}" picked` : `the current ${node} (etcd Status of every member)`;
+  return [`# ${node} = ${how}`, ...docker.plan(op, lab0(ctx), opts).map((l) => l.replace(new RegExp(docker.target.container(lab0(ctx)), 'g'), `<${node}>`))];
+}
+
+const lab0 = (ctx: PlanContext): string => ctx.lab.nodes()[0]!.name;
+
+/**
+ * The node a fault hits. Before the fault it records who leads (etcd.leader's `changed` compares
+ * with it) and, for `leader` / `follower`, which node was picked (node.start recalls it).
+ */
+export async function faultTarget(ctx: Context, node: string): Promise<string> {
+  const etcd = ctx.lab.get<EtcdAccess>('etcd');
+  if (!etcd) return node;
+  const { node: leader } = await currentLeader(etcd, 500);
+  if (leader) ctx.state.set(LEADER_REFERENCE, leader);
+  const chosen = await resolveNode(ctx, etcd, node, 'pick');
+  if (isSelector(node)) ctx.log(`${node} is ${chosen}`);
+  return chosen;
+}
+
+/**
+ * The node a recovery (start, unpause, heal) brings back: a selector means the node a fault picked.
+ * Undefined when no fault picked one (a restore after steps that failed early): nothing to bring back.
+ */
+export function recoveryTarget(ctx: Context, node: string): string | undefined {
+  if (!isSelector(node)) return node;
+  const picked = ctx.state.get(selectionKey(node));
+  return typeof picked === 'string' ? picked : undefined;
+}
+
+export const nothingPicked = (node: string) => ({ output: `no earlier fault picked a "${node}" node: nothing to bring back` });
+
+export const opsContext = (ctx: Context) => ({ runner: ctx.runner, signal: ctx.signal, state: ctx.state, log: ctx.log });

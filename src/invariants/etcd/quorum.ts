@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { InvariantModule, Verdict } from '../../engine/types.js';
+import { requireEtcd } from '../../clients/etcd/ops.js';
+
+const params = z.strictObject({
+  members: z.number().int().min(1).optional().describe('Members the member list must have'),
+  healthy: z.number().int().min(0).optional().describe('Members that must be healthy (answer and know the leader)'),
+  hasQuorum: z.boolean().default(true).describe('false: quorum must be lost (healthy < ⌊n/2⌋+1)'),
+});
+
+export interface QuorumFacts {
+  members: number;
+  healthy: number;
+  /** Set when no member answered the member list and the lab's own count was used. */
+  membersFromLab?: boolean;
+}
+
+export const quorumOf = (n: number): number => Math.floor(n / 2) + 1;
+
+/** quorum = ⌊n/2⌋+1 of the member list; holds when at least that many members are healthy. */
+export function quorumVerdict(f: QuorumFacts, want: z.output<typeof params>): Verdict {
+  const quorum = quorumOf(f.members);
+  const holds = f.healthy >= quorum;
+  const observed = `${f.healthy} of ${f.members} members healthy, quorum is ${quorum}: ${holds ? 'holds' : 'lost'}`;
+  const problems: string[] = [];
+  if (want.members !== undefined && f.members !== want.members) problems.push(`expected ${want.members} members, the member list has ${f.members}`);
+  if (want.healthy !== undefined && f.healthy !== want.healthy) problems.push(`expected ${want.healthy} healthy`);
+  if (holds !== want.hasQuorum) problems.push(want.hasQuorum ? 'expected quorum to hold' : 'expected quorum to be lost');
+  const message = `${observed}${f.membersFromLab ? ' (no member answered the member list; counted the lab\'s)' : ''}`;
+  if (problems.length === 0) return { ok: true, message: want.hasQuorum ? message : `${message}, as expected` };
+  return {
+    ok: false,
+    message: `${message}; ${problems.join('; ')}`,
+    expected: [want.members !== undefined ? `${want.members} members` : '', want.healthy !== undefined ? `${want.healthy} healthy` : '', want.hasQuorum ? 'quorum holds' : 'quorum lost'].filter(Boolean).join(', '),
+    observed,
+  };
+}
+
+export const etcdQuorum: InvariantModule<z.output<typeof params>> = {
+  name: 'etcd.quorum',
+  summary: 'enough members are healthy for quorum (⌊n/2⌋+1)',
+  params,
+  requires: ['etcd'],
+  plan: () => ['etcd MemberList (first member that answers), then Status on every member (etcdctl member list; endpoint status --cluster)'],
+  async check(ctx, p) {
+    const etcd = requireEtcd(ctx.lab);
+    const [list, probes] = await Promise.all([etcd.memberList(500).catch(() => undefined), etcd.statusAll(500)]);
+    const healthy = probes.filter((p) => p.ok && p.status.leaderId !== '0' && p.status.errors.length === 0).length;
+    const facts: QuorumFacts = list ? { members: list.members.length, healthy } : { members: etcd.endpoints().length, healthy, membersFromLab: true };
+    return quorumVerdict(facts, p);
+  },
+};

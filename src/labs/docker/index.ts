@@ -1,0 +1,2 @@
+export { DockerNodes, type DockerNodesTarget, type NodeOp, type NodeOpsContext } from './node-ops.js';
+export { containersWithLabel, inspectContainers, parseInspect, type ContainerInfo } from './inspect.js';

@@ -1,0 +1,168 @@
+import { prettyCommand } from '../../exec/errors.js';
+import type { CommandRunner } from '../../exec/runner.js';
+import { CommandError } from '../../exec/errors.js';
+import { LabError } from '../../engine/errors.js';
+import { inspectContainers, type ContainerInfo } from './inspect.js';
+
+/**
+ * Node faults for every docker-based lab (the etcd lab, kind): written once, against a container
+ * name, the lab's network and the label that proves the lab owns the container.
+ */
+
+/** What a node operation needs from the run: the process seam, the abort signal, the run's state. */
+export interface NodeOpsContext {
+  runner: CommandRunner;
+  signal: AbortSignal;
+  /** Where a node's IP is recorded before it goes down (checked when it is back). */
+  state: Map<string, unknown>;
+  log?(message: string, level?: 'info' | 'warn' | 'error'): void;
+}
+
+export interface DockerNodesTarget {
+  /** The lab's docker network (`kdrill-<lab>`; `kind` for kind). */
+  network: string;
+  /** The label that marks the lab's own containers: `dev.kdrill.lab=<lab>`, `io.x-k8s.kind.cluster=<name>`. */
+  owner: { key: string; value: string };
+  /** Node name (`control-plane2`) → container name; throws on a node the lab does not have. */
+  container(node: string): string;
+  /** The IP a node should have, when the lab knows it (used to heal a partition recorded by no one). */
+  expectedIp?(node: string): string | undefined;
+}
+
+export type NodeOp = 'stop' | 'kill' | 'start' | 'pause' | 'unpause' | 'partition' | 'heal';
+
+const ipKey = (container: string): string => `docker.ip:${container}`;
+
+export class DockerNodes {
+  constructor(readonly target: DockerNodesTarget) {}
+
+  get network(): string {
+    return this.target.network;
+  }
+
+  /** The docker command of an operation, for --dry-run and for running it. */
+  argv(op: NodeOp, node: string, opts: { graceSeconds?: number; ip?: string } = {}): string[] {
+    const c = this.target.container(node);
+    const net = this.target.network;
+    switch (op) {
+      case 'stop': return ['docker', 'stop', '--time', String(opts.graceSeconds ?? 10), c];
+      case 'kill': return ['docker', 'kill', '--signal', 'KILL', c];
+      case 'start': return ['docker', 'start', c];
+      case 'pause': return ['docker', 'pause', c];
+      case 'unpause': return ['docker', 'unpause', c];
+      case 'partition': return ['docker', 'network', 'disconnect', net, c];
+      case 'heal': {
+        const ip = opts.ip ?? this.target.expectedIp?.(node);
+        return ['docker', 'network', 'connect', ...(ip ? ['--ip', ip] : []), net, c];
+      }
+    }
+  }
+
+  plan(op: NodeOp, node: string, opts: { graceSeconds?: number } = {}): string[] {
+    const c = this.target.container(node);
+    const own = `${this.target.owner.key}=${this.target.owner.value}`;
+    const lines = [`# only if ${c} carries the label ${own}`, prettyCommand(this.argv(op, node, opts))];
+    if (op === 'start' || op === 'heal') lines.push(`# then check ${c} is back on the IP it had on ${this.target.network}`);
+    return lines;
+  }
+
+  /** Inspects a node's container, refusing one the lab does not own (or that does not exist). */
+  async inspect(ctx: NodeOpsContext, node: string): Promise<ContainerInfo> {
+    const c = this.target.container(node);
+    const info = (await inspectContainers(ctx.runner, [c], ctx.signal)).get(c);
+    if (!info) throw new LabError(`node ${node}: no container named ${c}`);
+    const { key, value } = this.target.owner;
+    if (info.labels[key] !== value) {
+      throw new LabError(`node ${node}: container ${c} does not carry the label ${key}=${value}; kdrill does not touch containers it does not own`);
+    }
+    return info;
+  }
+
+  /** The node's IP on the lab network now (undefined when it is stopped or partitioned). */
+  async ip(ctx: NodeOpsContext, node: string): Promise<string | undefined> {
+    return (await this.inspect(ctx, node)).ips[this.target.network];
+  }
+
+  async stop(ctx: NodeOpsContext, node: string, graceMs = 10_000): Promise<void> {
+    await this.goingDown(ctx, node);
+    const graceSeconds = Math.ceil(graceMs / 1000);
+    await ctx.runner.run(this.argv('stop', node, { graceSeconds }), { signal: ctx.signal, timeout: graceMs + 30_000 });
+  }
+
+  async kill(ctx: NodeOpsContext, node: string): Promise<void> {
+    await this.goingDown(ctx, node);
+    await ctx.runner.run(this.argv('kill', node), { signal: ctx.signal, timeout: 30_000 });
+  }
+
+  async pause(ctx: NodeOpsContext, node: string): Promise<void> {
+    await this.goingDown(ctx, node);
+    await ctx.runner.run(this.argv('pause', node), { signal: ctx.signal, timeout: 30_000 });
+  }
+
+  async partition(ctx: NodeOpsContext, node: string): Promise<void> {
+    const info = await this.goingDown(ctx, node);
+    if (!info.networks.includes(this.target.network)) return; // already cut off
+    await ctx.runner.run(this.argv('partition', node), { signal: ctx.signal, timeout: 30_000 });
+  }
+
+  /** Starts a stopped node (or unpauses a paused one), then checks it came back on its old IP. */
+  async start(ctx: NodeOpsContext, node: string): Promise<void> {
+    const info = await this.inspect(ctx, node);
+    if (info.paused) {
+      await ctx.runner.run(this.argv('unpause', node), { signal: ctx.signal, timeout: 30_000 });
+    } else if (!info.running) {
+      try {
+        await ctx.runner.run(this.argv('start', node), { signal: ctx.signal, timeout: 60_000 });
+      } catch (err) {
+        // A fixed IP someone else took meanwhile: the node cannot come back as itself.
+        if (err instanceof CommandError && /address already in use|conflicts with|no available IPv4/i.test(err.stderr)) {
+          const old = this.recorded(ctx, node) ?? info.fixedIps[this.target.network] ?? '?';
+          throw new LabError(`lab invalidated: ${node} cannot come back on ${old}: another container took that IP while it was down (${err.stderr.trim()})`, true, { cause: err });
+        }
+        throw err;
+      }
+    }
+    await this.checkBack(ctx, node);
+  }
+
+  async unpause(ctx: NodeOpsContext, node: string): Promise<void> {
+    const info = await this.inspect(ctx, node);
+    if (info.paused) await ctx.runner.run(this.argv('unpause', node), { signal: ctx.signal, timeout: 30_000 });
+  }
+
+  /** Reconnects a partitioned node to the lab network with the IP it had. */
+  async heal(ctx: NodeOpsContext, node: string): Promise<void> {
+    const info = await this.inspect(ctx, node);
+    if (!info.networks.includes(this.target.network)) {
+      const ip = this.recorded(ctx, node) ?? this.target.expectedIp?.(node);
+      if (!ip) ctx.log?.(`node ${node}: no IP recorded before the partition; docker picks one`, 'warn');
+      await ctx.runner.run(this.argv('heal', node, { ip }), { signal: ctx.signal, timeout: 30_000 });
+    }
+    await this.checkBack(ctx, node);
+  }
+
+  recorded(ctx: NodeOpsContext, node: string): string | undefined {
+    return ctx.state.get(ipKey(this.target.container(node))) as string | undefined;
+  }
+
+  /** Records the node's IP before a fault takes it away (kind issue #1689: IPs can change on restart). */
+  private async goingDown(ctx: NodeOpsContext, node: string): Promise<ContainerInfo> {
+    const info = await this.inspect(ctx, node);
+    const ip = info.ips[this.target.network];
+    if (ip) ctx.state.set(ipKey(info.name), ip);
+    return info;
+  }
+
+  private async checkBack(ctx: NodeOpsContext, node: string): Promise<void> {
+    const old = this.recorded(ctx, node);
+    if (!old) return;
+    const now = (await this.inspect(ctx, node)).ips[this.target.network];
+    if (now !== old) {
+      throw new LabError(
+        `lab invalidated: ${node} came back on ${now ?? 'no IP'} instead of ${old} on ${this.target.network}: ` +
+          'its etcd peer URLs and certificates name the old IP; recreate the lab',
+        true,
+      );
+    }
+  }
+}

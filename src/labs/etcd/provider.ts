@@ -1,0 +1,274 @@
+import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import path from 'node:path';
+import { prettyCommand } from '../../exec/errors.js';
+import { errorMessage, LabError } from '../../engine/errors.js';
+import type { Capability } from '../../engine/types.js';
+import { TlsEtcdAccess, type EtcdEndpoint, type EtcdTls } from '../../clients/etcd/index.js';
+import { leaderOf } from '../../clients/etcd/leader.js';
+import { DockerNodes, containersWithLabel, inspectContainers } from '../docker/index.js';
+import type { Lab, LabEnv, LabNode, UpResult } from '../types.js';
+import { makePki, pkiCommands } from './certs.js';
+import { memberConfig } from './config.js';
+import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
+import { createNetwork, inspectNetwork, networkCreateArgv, subnetCandidates } from './network.js';
+import { labNodes, networkName, nodeIp, OWNER_LABEL, SHAPE_LABEL, shapeOf, type EtcdLabSpec } from './spec.js';
+import { createWorker, planWorkerUp, type WorkerTarget } from './worker.js';
+import { workerSql } from './sql.js';
+
+const HEALTHY_TIMEOUT_MS = 30_000;
+
+/**
+ * The etcd lab: kind-shaped control-plane containers on a network of their own, each running one
+ * stacked etcd member with kubeadm's certificates. Node faults through DockerNodes (capability
+ * 'docker'), etcd through TlsEtcdAccess (capability 'etcd').
+ */
+export class EtcdLab implements Lab {
+  readonly provider = 'etcd';
+  readonly capabilities: Capability[] = ['docker', 'etcd'];
+  readonly network: string;
+  readonly docker: DockerNodes;
+  readonly etcd: TlsEtcdAccess;
+  /** The lab network's /24, known once the lab is up (or adopted). */
+  subnet?: string;
+
+  constructor(readonly spec: EtcdLabSpec, public env: LabEnv) {
+    this.network = networkName(spec.name);
+    this.docker = new DockerNodes({
+      network: this.network,
+      owner: { key: OWNER_LABEL, value: spec.name },
+      container: (node) => this.node(node).container,
+      expectedIp: (node) => (this.subnet ? this.ipOf(node) : undefined),
+    });
+    this.etcd = new TlsEtcdAccess({ endpoints: () => this.endpoints(), tls: () => this.tls() });
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  nodes(): LabNode[] {
+    return labNodes(this.spec);
+  }
+
+  node(name: string): LabNode {
+    const n = this.nodes().find((x) => x.name === name);
+    if (!n) throw new LabError(`lab ${this.name} has no node ${name} (nodes: ${this.nodes().map((x) => x.name).join(', ')})`);
+    return n;
+  }
+
+  members(): LabNode[] {
+    return this.nodes().filter((n) => n.role === 'control-plane');
+  }
+
+  ipOf(node: string): string {
+    if (!this.subnet) throw new LabError(`lab ${this.name} is not up: no IPs yet`);
+    // The worker takes .100 (control planes count up from .11).
+    if (node === 'worker') return nodeIp(this.subnet, 89);
+    return nodeIp(this.subnet, this.members().findIndex((m) => m.name === node));
+  }
+
+  endpoints(): EtcdEndpoint[] {
+    return this.members().map((m) => ({ node: m.name, url: `https://${this.ipOf(m.name)}:2379`, serverName: m.container }));
+  }
+
+  get pkiDir(): string {
+    return path.join(this.env.stateDir, 'pki');
+  }
+
+  async tls(): Promise<EtcdTls> {
+    const [ca, cert, key] = await Promise.all(
+      ['etcd/ca.crt', 'apiserver-etcd-client.crt', 'apiserver-etcd-client.key'].map((f) => readFile(path.join(this.pkiDir, f))),
+    );
+    return { ca: ca!, cert: cert!, key: key! };
+  }
+
+  get<T>(capability: Capability): T | undefined {
+    if (capability === 'docker') return this.docker as T;
+    if (capability === 'etcd') return this.etcd as T;
+    if (capability === 'sql' && this.spec.worker) return workerSql(this.name, this.spec.worker) as T;
+    return undefined;
+  }
+
+  private run(argv: string[], timeout = 60_000) {
+    return this.env.runner.run(argv, { signal: this.env.signal, timeout });
+  }
+
+  private memberContainer(node: LabNode, i: number): MemberContainer {
+    return { lab: this.name, node, network: this.network, ip: nodeIp(this.subnet!, i), image: this.spec.image, shape: shapeOf(this.spec) };
+  }
+
+  async up(): Promise<UpResult> {
+    const t0 = performance.now();
+    try {
+      const image = await this.env.runner.run(['docker', 'image', 'inspect', '--format', '{{.Id}}', this.spec.image], { signal: this.env.signal, timeout: 15_000, allowFailure: true });
+      if (image.exitCode !== 0) {
+        const how = this.spec.image.startsWith('kdrill/') ? 'build it with scripts/build-etcd-image.sh' : `docker pull ${this.spec.image}`;
+        throw new LabError(`image ${this.spec.image} not found (${(image.stderr || image.stdout).trim()}): ${how}`);
+      }
+      if (this.spec.reuse && (await this.adopt())) {
+        this.env.log(`lab ${this.name}: adopted the lab left over from an earlier run (${Math.round(performance.now() - t0)} ms)`);
+        return { created: false };
+      }
+      await this.create();
+      this.env.log(`lab ${this.name}: ${this.spec.members} members up in ${Math.round(performance.now() - t0)} ms`);
+      return { created: true };
+    } catch (err) {
+      if (this.env.signal.aborted || err instanceof LabError) throw err;
+      throw new LabError(`lab ${this.name} did not come up: ${errorMessage(err)}`, false, { cause: err });
+    }
+  }
+
+  /** Adopts a left-over lab of the same shape; removes one of another shape. True when adopted. */
+  private async adopt(): Promise<boolean> {
+    const expected = this.nodes().map((n) => n.container);
+    const [net, owned, found] = await Promise.all([
+      inspectNetwork(this.env.runner, this.network, this.env.signal),
+      containersWithLabel(this.env.runner, `${OWNER_LABEL}=${this.name}`, this.env.signal),
+      inspectContainers(this.env.runner, this.nodes().map((n) => n.container), this.env.signal),
+    ]);
+    if (net && net.owner !== this.name) throw new LabError(`a docker network named ${this.network} exists without the label ${OWNER_LABEL}=${this.name}: kdrill will not touch it`);
+    for (const [name, c] of found) {
+      if (c.labels[OWNER_LABEL] !== this.name) throw new LabError(`a container named ${name} exists without the label ${OWNER_LABEL}=${this.name}: kdrill will not touch it; remove or rename it`);
+    }
+    if (!net && owned.length === 0) return false;
+    const members = this.members().map((m) => m.container);
+    const sameShape = net !== undefined && members.every((c) => found.get(c)?.labels[SHAPE_LABEL] === shapeOf(this.spec));
+    if (!sameShape) {
+      this.env.log(`lab ${this.name}: a left-over lab of another shape (or incomplete) is removed and recreated`, 'warn');
+      await this.remove();
+      return false;
+    }
+    this.subnet = net.subnet;
+    for (const c of expected.filter((x) => members.includes(x))) {
+      const info = found.get(c)!;
+      const node = this.nodes().find((n) => n.container === c)!;
+      if (info.paused) await this.run(['docker', 'unpause', c]);
+      if (!info.networks.includes(this.network)) await this.run(this.docker.argv('heal', node.name, { ip: this.ipOf(node.name) }));
+      if (!info.running) await this.run(startArgv([c]));
+    }
+    try {
+      await this.copyPkiOut();
+      await this.waitHealthy();
+      await this.upWorker();
+      return true;
+    } catch (err) {
+      this.env.log(`lab ${this.name}: the left-over lab is not healthy (${errorMessage(err)}): removed and recreated`, 'warn');
+      await this.remove();
+      this.subnet = undefined;
+      return false;
+    }
+  }
+
+  private async create(): Promise<void> {
+    try {
+      const net = await inspectNetwork(this.env.runner, this.network, this.env.signal);
+      // A labelled network still in use by a stranger (see remove) is ours to reuse.
+      this.subnet = net?.owner === this.name && net.subnet ? net.subnet : await createNetwork(this.env.runner, this.network, this.name, this.env.signal);
+      const members = this.members().map((n, i) => this.memberContainer(n, i));
+      const build = path.join(this.env.stateDir, 'build');
+      await rm(build, { recursive: true, force: true });
+      const folders = await makePki(this.env.runner, this.env.signal, build, members.map((m) => ({ container: m.node.container, ip: m.ip })));
+      const initialCluster = members.map((m) => `${m.node.container}=https://${m.ip}:2380`).join(',');
+      const token = `${this.name}-${shapeOf(this.spec)}-${Date.now().toString(36)}`;
+      await Promise.all(members.map(async (m) => {
+        const folder = folders.get(m.node.container)!;
+        await writeFile(path.join(folder, 'etcd.yaml'), memberConfig(this.spec, { name: m.node.container, ip: m.ip, initialCluster }, token));
+        await this.run(createArgv(m));
+        await this.run(copyInArgv(folder, m.node.container));
+      }));
+      // One `docker start` per member, at once: docker starts the names of one command one by one,
+      // and the first member waits for its peers anyway. The PKI comes out meanwhile.
+      await Promise.all([...members.map((m) => this.run(startArgv([m.node.container]))), this.copyPkiOut()]);
+      await this.waitHealthy();
+      await this.upWorker();
+    } catch (err) {
+      // Whatever this attempt made goes; a half-made lab must not be adopted by the next run.
+      await this.remove().catch((e) => this.env.log(`lab ${this.name}: cleanup after a failed up: ${errorMessage(e)}`, 'warn'));
+      throw err;
+    }
+  }
+
+  private workerTarget(): WorkerTarget | undefined {
+    return this.spec.worker && { lab: this.name, network: this.network, ip: this.subnet ? this.ipOf('worker') : undefined, spec: this.spec.worker };
+  }
+
+  /** issue 4's worker with app data (created, or adopted when left over); removed with the lab by its label. */
+  private async upWorker(): Promise<void> {
+    const t = this.workerTarget();
+    if (t) await createWorker({ runner: this.env.runner, signal: this.env.signal, log: this.env.log }, t);
+  }
+
+  private async copyPkiOut(): Promise<void> {
+    await rm(this.pkiDir, { recursive: true, force: true });
+    await mkdir(this.env.stateDir, { recursive: true });
+    await this.run(copyOutArgv(this.members()[0]!.container, this.env.stateDir));
+    await this.etcd.close();
+  }
+
+  /** Every member answers and they agree on one leader. */
+  async waitHealthy(timeoutMs = HEALTHY_TIMEOUT_MS): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    let seen = '';
+    for (;;) {
+      const probes = await this.etcd.statusAll(1_000);
+      const { leaderNode, claims } = leaderOf(probes);
+      if (probes.every((p) => p.ok) && leaderNode && claims.size === 1) return;
+      seen = probes.map((p) => (p.ok ? `${p.node}: leader ${p.status.leaderId}` : `${p.node}: ${p.error}`)).join('; ');
+      if (performance.now() > deadline) {
+        throw new LabError(`lab ${this.name}: etcd not healthy after ${timeoutMs} ms (${seen}); try: docker logs ${this.members()[0]!.container}`);
+      }
+      await delay(100, undefined, { signal: this.env.signal });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.etcd.close();
+  }
+
+  async down(_opts: { force?: boolean } = {}): Promise<void> {
+    await this.etcd.close();
+    await this.remove();
+  }
+
+  /** Removes every container carrying the lab's label, then its network (only if it carries it too). */
+  private async remove(): Promise<void> {
+    await this.etcd.close();
+    const owned = await containersWithLabel(this.env.runner, `${OWNER_LABEL}=${this.name}`, this.env.signal);
+    if (owned.length > 0) await this.run(removeArgv(owned));
+    const net = await inspectNetwork(this.env.runner, this.network, this.env.signal);
+    if (net && net.owner !== this.name) {
+      this.env.log(`network ${this.network} is not labelled ${OWNER_LABEL}=${this.name}: left alone`, 'warn');
+    } else if (net) {
+      const r = await this.env.runner.run(['docker', 'network', 'rm', this.network], { signal: this.env.signal, timeout: 30_000, allowFailure: true });
+      // Containers kdrill does not own still use it: they are left alone, and so is the network.
+      if (r.exitCode !== 0 && /active endpoints/.test(r.stderr)) this.env.log(`network ${this.network} left in place: containers without the lab label still use it`, 'warn');
+      else if (r.exitCode !== 0) throw new LabError(`could not remove network ${this.network}: ${r.stderr.trim()}`);
+    }
+  }
+
+  planUp(): string[] {
+    const subnet = subnetCandidates(this.name)[0]!;
+    const lab = new EtcdLab(this.spec, this.env);
+    lab.subnet = subnet;
+    const members = this.members().map((n, i) => lab.memberContainer(n, i));
+    const build = path.join(this.env.stateDir, 'build');
+    return [
+      `# adopt a left-over lab labelled ${OWNER_LABEL}=${this.name} of the same shape${this.spec.reuse ? '' : ' (reuse: false: remove it)'}; else:`,
+      `${prettyCommand(networkCreateArgv(this.network, this.name, subnet))}  # next free /24 on "Pool overlaps"`,
+      ...pkiCommands(build, members.map((m) => ({ container: m.node.container, ip: m.ip }))).map(prettyCommand),
+      ...members.flatMap((m) => [prettyCommand(createArgv(m)), prettyCommand(copyInArgv(path.join(build, m.node.container, 'kubernetes'), m.node.container))]),
+      prettyCommand(startArgv(members.map((m) => m.node.container))),
+      prettyCommand(copyOutArgv(members[0]!.node.container, this.env.stateDir)),
+      ...(this.spec.worker ? planWorkerUp({ lab: this.name, network: this.network, ip: nodeIp(subnet, 89), spec: this.spec.worker }) : []),
+      `# until every member answers Status over mTLS and all name one leader (at most ${HEALTHY_TIMEOUT_MS / 1000} s)`,
+    ];
+  }
+
+  planDown(): string[] {
+    return [
+      `docker rm --force --volumes $(docker ps --all --quiet --filter label=${OWNER_LABEL}=${this.name})`,
+      `docker network rm ${this.network}  # only if labelled ${OWNER_LABEL}=${this.name}`,
+    ];
+  }
+}
