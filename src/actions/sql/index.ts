@@ -1,3 +1,4 @@
 import type { ActionModule } from '../../engine/types.js';
+import { sqlExec } from './exec.js';
 
-export const actions: ActionModule[] = [];
+export const actions: ActionModule[] = [sqlExec];

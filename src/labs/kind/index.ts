@@ -1,3 +1,4 @@
 import type { LabProvider } from '../types.js';
+import { kindProvider } from './provider.js';
 
-export const labProviders: LabProvider[] = [];
+export const labProviders: LabProvider[] = [kindProvider];

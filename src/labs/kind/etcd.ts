@@ -1,0 +1,64 @@
+/**
+ * etcd on kind: each control-plane node runs a stacked etcd member as a static Pod, with kubeadm's
+ * certs under /etc/kubernetes/pki/etcd/. Two ways in:
+ *  - direct (Linux): copy the certs out with `docker cp`, dial every member on its node IP :2379;
+ *  - exec (Docker Desktop, where node IPs are not reachable from the host):
+ *    `docker exec <node> crictl exec <etcd container> etcdctl … -w json`.
+ */
+
+export const PKI_DIR = '/etc/kubernetes/pki/etcd';
+export const ETCD_CLIENT_PORT = 2379;
+
+/** The chapter's etcdctl TLS flags: kubeadm's server cert also carries client auth. */
+export const ETCDCTL_TLS = [
+  `--cacert=${PKI_DIR}/ca.crt`,
+  `--cert=${PKI_DIR}/server.crt`,
+  `--key=${PKI_DIR}/server.key`,
+];
+
+export interface EtcdCertFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** Copies the node's whole etcd PKI folder into `dest` (which must exist): `SRC/.` copies its contents. */
+export function certCopyArgv(node: string, dest: string): string[] {
+  return ['docker', 'cp', `${node}:${PKI_DIR}/.`, dest];
+}
+
+export function certFilesIn(dir: string): EtcdCertFiles {
+  return { ca: `${dir}/ca.crt`, cert: `${dir}/server.crt`, key: `${dir}/server.key` };
+}
+
+export const memberUrl = (ip: string): string => `https://${ip}:${ETCD_CLIENT_PORT}`;
+
+/** The running etcd container's id inside a node (kind's nodes run containerd; crictl talks to it). */
+export function findEtcdContainerArgv(node: string): string[] {
+  return ['docker', 'exec', node, 'crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet'];
+}
+
+/** etcdctl inside the node's etcd container, against that member only unless `args` say otherwise. */
+export function etcdctlExecArgv(node: string, etcdContainer: string, args: readonly string[], endpoints = [`https://127.0.0.1:${ETCD_CLIENT_PORT}`]): string[] {
+  return ['docker', 'exec', node, 'crictl', 'exec', etcdContainer, 'etcdctl', `--endpoints=${endpoints.join(',')}`, ...ETCDCTL_TLS, ...args];
+}
+
+/** The chapter's H-S-M as etcdctl calls (member list / endpoint status / endpoint health), JSON out. */
+export const HSM_ARGS = {
+  memberList: ['member', 'list', '-w', 'json'],
+  endpointStatus: ['endpoint', 'status', '--cluster', '-w', 'json'],
+  endpointHealth: ['endpoint', 'health', '--cluster', '-w', 'json'],
+} as const;
+
+/** `crictl ps --quiet` prints one id a line; the first running etcd container is the member. */
+export function parseContainerId(stdout: string): string | undefined {
+  return stdout.split('\n').map((l) => l.trim()).find(Boolean);
+}
+
+export type EtcdAccessMode = 'direct' | 'exec';
+
+export function etcdAccessMode(setting: 'auto' | 'direct' | 'exec', platform: NodeJS.Platform = process.platform): EtcdAccessMode {
+  if (setting !== 'auto') return setting;
+  // Docker Desktop runs containers in a VM: node IPs are reachable from the host only on Linux.
+  return platform === 'linux' ? 'direct' : 'exec';
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigArgv, dockerPsArgv, parseClusters, parsePs, parseInspectNode, dockerInspectNodeArgv } from '../../../src/labs/kind/commands.js';
+import { kindNodeNames, nodesOfConfig, rolesOfConfig } from '../../../src/labs/kind/config.js';
+import { certCopyArgv, etcdctlExecArgv, etcdAccessMode, findEtcdContainerArgv, HSM_ARGS, parseContainerId } from '../../../src/labs/kind/etcd.js';
+import { kindProvider } from '../../../src/labs/kind/provider.js';
+import { readFileSync } from 'node:fs';
+
+describe('kind command lines (pure)', () => {
+  it.each([
+    [{ name: 'bookstore-ha', config: '/c/kind-ha-3cp.yaml', waitFor: '5m' }, ['kind', 'create', 'cluster', '--name', 'bookstore-ha', '--config', '/c/kind-ha-3cp.yaml', '--wait', '5m']],
+    [{ name: 'x', config: 'c.yaml', waitFor: '90s', kindImage: 'kindest/node:v1.31.0' }, ['kind', 'create', 'cluster', '--name', 'x', '--config', 'c.yaml', '--image', 'kindest/node:v1.31.0', '--wait', '90s']],
+  ])('create %j', (o, argv) => expect(kindCreateArgv(o)).toEqual(argv));
+
+  it('delete, get clusters, get kubeconfig, docker ps by label', () => {
+    expect(kindDeleteArgv('bookstore-ha')).toEqual(['kind', 'delete', 'cluster', '--name', 'bookstore-ha']);
+    expect(kindGetClustersArgv()).toEqual(['kind', 'get', 'clusters']);
+    expect(kindGetKubeconfigArgv('bookstore-ha')).toEqual(['kind', 'get', 'kubeconfig', '--name', 'bookstore-ha']);
+    expect(dockerPsArgv('bookstore-ha').slice(0, 5)).toEqual(['docker', 'ps', '--all', '--filter', 'label=io.x-k8s.kind.cluster=bookstore-ha']);
+    expect(dockerInspectNodeArgv('n', 'kind').at(-1)).toBe('n');
+  });
+
+  it.each([
+    ['bookstore-ha\nother\n', ['bookstore-ha', 'other']],
+    ['', []],
+    ['No kind clusters found.\n', []],
+  ])('parseClusters(%j)', (out, names) => expect(parseClusters(out)).toEqual(names));
+
+  it('parsePs maps kind roles, sorts control-plane before control-plane2, drops unknown roles', () => {
+    const out = 'b-control-plane2\tcontrol-plane\texited\nb-external-load-balancer\texternal-load-balancer\trunning\nb-control-plane\tcontrol-plane\trunning\nb-x\tsomething\trunning\nb-worker\tworker\trunning\n';
+    expect(parsePs(out)).toEqual([
+      { container: 'b-control-plane', role: 'control-plane', running: true },
+      { container: 'b-control-plane2', role: 'control-plane', running: false },
+      { container: 'b-external-load-balancer', role: 'load-balancer', running: true },
+      { container: 'b-worker', role: 'worker', running: true },
+    ]);
+  });
+
+  it.each([
+    ['bookstore-ha|control-plane|true|172.18.0.4\n', { cluster: 'bookstore-ha', role: 'control-plane', running: true, ip: '172.18.0.4' }],
+    ['<no value>|<no value>|false|\n', { cluster: '', role: '', running: false, ip: '' }],
+  ])('parseInspectNode(%j)', (out, seen) => expect(parseInspectNode(out)).toEqual(seen));
+});
+
+describe('kind node names from the config (pure)', () => {
+  it('names like kind: the first of a role has no number', () => {
+    expect(kindNodeNames(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']).map((n) => n.name))
+      .toEqual(['control-plane', 'control-plane2', 'control-plane3', 'worker', 'worker2']);
+  });
+
+  it('reads clusters/kind-ha-3cp.yaml: 3 control planes + 2 workers, plus the load balancer', () => {
+    const roles = rolesOfConfig(readFileSync('clusters/kind-ha-3cp.yaml', 'utf8'));
+    expect(nodesOfConfig('bookstore-ha', roles).map((n) => `${n.container}:${n.role}`)).toEqual([
+      'bookstore-ha-control-plane:control-plane', 'bookstore-ha-control-plane2:control-plane', 'bookstore-ha-control-plane3:control-plane',
+      'bookstore-ha-worker:worker', 'bookstore-ha-worker2:worker', 'bookstore-ha-external-load-balancer:load-balancer',
+    ]);
+  });
+
+  it.each([
+    ['kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n', ['control-plane']],
+    ['kind: Cluster\nnodes:\n- role: control-plane\n- role: worker\n', ['control-plane', 'worker']],
+  ])('roles of %j', (text, roles) => expect(rolesOfConfig(text)).toEqual(roles));
+
+  it.each(['kind: Pod\n', 'kind: Cluster\nnodes:\n- role: master\n'])('refuses %j', (text) => expect(() => rolesOfConfig(text)).toThrow());
+
+  it('a single control plane has no load balancer', () => {
+    expect(nodesOfConfig('k', ['control-plane', 'worker']).map((n) => n.name)).toEqual(['control-plane', 'worker']);
+  });
+
+  it('nodeNames for validate: from the config relative to the drill folder, else the chapter topology; never the load balancer', () => {
+    const spec = kindProvider.schema.parse({ provider: 'kind', config: '../../clusters/kind-ha-3cp.yaml' });
+    const names = ['control-plane', 'control-plane2', 'control-plane3', 'worker', 'worker2'];
+    expect((kindProvider.nodeNames as (s: unknown, c?: { drillDir: string }) => string[])(spec, { drillDir: 'drills/kind' })).toEqual(names);
+    expect(kindProvider.nodeNames({ ...spec, config: '/no/such.yaml' })).toEqual(names);
+  });
+
+  it('the lab spec: defaults and strictness', () => {
+    expect(kindProvider.schema.parse({ provider: 'kind' })).toMatchObject({ name: 'bookstore-ha', reuse: false, keep: false, waitFor: '5m', etcdAccess: 'auto' });
+    expect(kindProvider.schema.safeParse({ provider: 'kind', nodes: 3 }).success).toBe(false);
+    expect(kindProvider.schema.safeParse({ provider: 'kind', name: 'Bad_Name' }).success).toBe(false);
+  });
+});
+
+describe('etcd on kind: command lines (pure)', () => {
+  it('copies the PKI folder out of a control-plane node', () => {
+    expect(certCopyArgv('bookstore-ha-control-plane', '/s/etcd-pki')).toEqual(['docker', 'cp', 'bookstore-ha-control-plane:/etc/kubernetes/pki/etcd/.', '/s/etcd-pki']);
+  });
+
+  it.each([
+    [HSM_ARGS.memberList, ['member', 'list', '-w', 'json']],
+    [HSM_ARGS.endpointStatus, ['endpoint', 'status', '--cluster', '-w', 'json']],
+    [HSM_ARGS.endpointHealth, ['endpoint', 'health', '--cluster', '-w', 'json']],
+  ])('Docker Desktop fallback: etcdctl %j through docker exec + crictl exec', (args, tail) => {
+    expect(etcdctlExecArgv('bookstore-ha-control-plane', 'abc123', args)).toEqual([
+      'docker', 'exec', 'bookstore-ha-control-plane', 'crictl', 'exec', 'abc123', 'etcdctl', '--endpoints=https://127.0.0.1:2379',
+      '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key', ...tail,
+    ]);
+  });
+
+  it('finds the etcd container with crictl', () => {
+    expect(findEtcdContainerArgv('n')).toEqual(['docker', 'exec', 'n', 'crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet']);
+    expect(parseContainerId('\n3f2a\n9b1c\n')).toBe('3f2a');
+    expect(parseContainerId('')).toBeUndefined();
+  });
+
+  it.each([
+    ['auto', 'linux', 'direct'], ['auto', 'darwin', 'exec'], ['auto', 'win32', 'exec'], ['exec', 'linux', 'exec'], ['direct', 'darwin', 'direct'],
+  ] as const)('access %s on %s → %s', (setting, platform, mode) => expect(etcdAccessMode(setting, platform)).toBe(mode));
+});
