@@ -1,0 +1,113 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { duration } from '../../drill/schema.js';
+import { parseDuration } from '../../drill/duration.js';
+import type { ActionModule, Context } from '../../engine/types.js';
+import { deadline, errText, opsEtcd, type MemberStatus, type OpsEtcd, type OpsMember } from '../../labs/etcd/ops-access.js';
+import { formatBytes, quorumOf } from '../../labs/etcd/ops-units.js';
+
+const UNSAFE_MESSAGE =
+  'all: true defragments every member at once: each one is blocked while it rewrites its file, so the whole ' +
+  'cluster stalls ("the maintenance becomes the incident"). Leave it out to defrag one member at a time, ' +
+  'followers first and the leader last, or add unsafe: true to show the anti-pattern on purpose';
+
+const params = z
+  .strictObject({
+    nodes: z.array(z.string()).optional().describe('Only these members (default: every member); still one at a time, leader last'),
+    all: z.boolean().default(false).describe('Defrag every member AT ONCE (the anti-pattern); refused unless unsafe: true'),
+    unsafe: z.boolean().default(false).describe('Allow all: true, to show on purpose why it is wrong'),
+    healthTimeout: duration.default('30s').describe('After each member: how long to wait for every member healthy and a leader'),
+  })
+  .refine((p) => !p.all || p.unsafe, { message: UNSAFE_MESSAGE, path: ['all'] });
+type Params = z.infer<typeof params>;
+
+/** Followers first (by name, for a stable order), the leader last: its stop-the-world window comes when its load has moved. */
+export function defragOrder<T extends { member: string; leader: boolean }>(members: T[]): T[] {
+  const byName = (a: T, b: T) => a.member.localeCompare(b.member, undefined, { numeric: true });
+  return [...members.filter((m) => !m.leader).sort(byName), ...members.filter((m) => m.leader).sort(byName)];
+}
+
+/** The next member to defrag given who leads now (leadership can move mid-pass). */
+export function nextToDefrag<T extends { member: string; leader: boolean }>(remaining: T[]): T | undefined {
+  return defragOrder(remaining)[0];
+}
+
+async function statuses(etcd: OpsEtcd, ctx: Context): Promise<MemberStatus[]> {
+  const all = await etcd.statuses(ctx);
+  return all.filter((s): s is MemberStatus => 'dbSize' in s);
+}
+
+/** "Wait for it to rejoin, verify health" between members: every member answers and agrees on one leader. */
+async function waitHealthy(etcd: OpsEtcd, ctx: Context, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const all = await etcd.statuses(ctx);
+    const up = all.filter((s): s is MemberStatus => 'dbSize' in s);
+    const leaders = new Set(up.map((s) => s.leaderId).filter((l) => l !== '0'));
+    if (up.length === all.length && leaders.size === 1) return;
+    last = `${up.length} of ${all.length} members answer, leaders seen: ${leaders.size}`;
+    if (performance.now() > deadline) throw new Error(`cluster not healthy ${timeoutMs} ms after the defrag: ${last}`);
+    await delay(200, undefined, { signal: ctx.signal });
+  }
+}
+
+async function defragOne(etcd: OpsEtcd, ctx: Context, m: OpsMember, before: number): Promise<{ blockedMs: number; after: number }> {
+  const started = performance.now();
+  // Defrag can take seconds per GB: its own long deadline, not the default one.
+  await etcd.with(m, (c) => c.maintenance.defragment(deadline(10 * 60_000)), ctx.signal);
+  const blockedMs = Math.round(performance.now() - started);
+  const after = (await etcd.status(m, ctx.signal)).dbSize;
+  ctx.measure(`defrag.${m.node}.blocked`, blockedMs, 'ms');
+  ctx.measure(`defrag.${m.node}.dbSize.before`, before, 'bytes');
+  ctx.measure(`defrag.${m.node}.dbSize.after`, after, 'bytes');
+  ctx.log(`defragmented ${m.node}: ${formatBytes(before)} → ${formatBytes(after)}, blocked ${blockedMs} ms`);
+  return { blockedMs, after };
+}
+
+export const defrag: ActionModule<Params> = {
+  name: 'etcd.defrag',
+  summary: 'defragment members one at a time, followers first and the leader last, health checked between (all: true + unsafe: true for the anti-pattern)',
+  params: params as unknown as z.ZodType<Params>,
+  requires: ['etcd'],
+  nodeParams: ['nodes'],
+  plan: (p) =>
+    p.all
+      ? ['etcdctl defrag --endpoints=<every member> (ALL AT ONCE: unsafe)']
+      : ['etcdctl endpoint status (who leads?)', 'for each follower, then the leader: etcdctl defrag --endpoints=<member>; etcdctl endpoint health --cluster'],
+  async run(ctx, p) {
+    const etcd = opsEtcd(ctx);
+    const wanted = etcd.members().filter((m) => !p.nodes || p.nodes.includes(m.node));
+    const first = await statuses(etcd, ctx);
+    if (first.length < quorumOf(etcd.members().length)) {
+      throw new Error(`only ${first.length} of ${etcd.members().length} members answer: no defrag without quorum`);
+    }
+    const sizeBefore = Math.max(...first.map((s) => s.dbSize));
+    const lines: string[] = [];
+    if (p.all) {
+      ctx.log('defragmenting every member AT ONCE (unsafe: true): the whole cluster is blocked meanwhile', 'warn');
+      const results = await Promise.all(wanted.map((m) => defragOne(etcd, ctx, m, first.find((s) => s.member === m.node)?.dbSize ?? 0)));
+      results.forEach((r, i) => lines.push(`${wanted[i]!.node} (all at once): blocked ${r.blockedMs} ms`));
+    } else {
+      const done = new Set<string>();
+      for (;;) {
+        const now = await statuses(etcd, ctx);
+        const next = nextToDefrag(now.filter((s) => !done.has(s.member) && wanted.some((m) => m.node === s.member)));
+        if (!next) break;
+        const m = etcd.member(next.member);
+        const r = await defragOne(etcd, ctx, m, next.dbSize);
+        lines.push(`${next.member}${next.leader ? ' (leader, last)' : ''}: ${formatBytes(next.dbSize)} → ${formatBytes(r.after)}, blocked ${r.blockedMs} ms`);
+        done.add(next.member);
+        await waitHealthy(etcd, ctx, parseDuration(p.healthTimeout) ?? 30_000).catch((e: unknown) => {
+          throw new Error(`after defragmenting ${next.member}: ${errText(e)}`);
+        });
+      }
+      const missing = wanted.filter((m) => !done.has(m.node)).map((m) => m.node);
+      if (missing.length > 0) throw new Error(`not defragmented (did not answer): ${missing.join(', ')}`);
+    }
+    const sizeAfter = Math.max(...(await statuses(etcd, ctx)).map((s) => s.dbSize));
+    ctx.measure('defrag.dbSize.before', sizeBefore, 'bytes');
+    ctx.measure('defrag.dbSize.after', sizeAfter, 'bytes');
+    return { output: [...lines, `largest DB: ${formatBytes(sizeBefore)} → ${formatBytes(sizeAfter)}`].join('\n') };
+  },
+};

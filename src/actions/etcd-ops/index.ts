@@ -1,0 +1,16 @@
+import type { ActionModule } from '../../engine/types.js';
+import { compact } from './compact.js';
+import { defrag } from './defrag.js';
+import { fill } from './fill.js';
+import { alarmDisarm } from './alarm-disarm.js';
+import { seed } from './seed.js';
+import { snapshotSave } from './snapshot-save.js';
+import { snapshotRestore } from './snapshot-restore.js';
+import { memberReplace } from './member-replace.js';
+import { memberAdd } from './member-add.js';
+import { memberRemove } from './member-remove.js';
+
+/** etcd maintenance (A-C-D-D) and disaster recovery actions (issue 4). */
+export const actions: ActionModule[] = [
+  compact, defrag, fill, alarmDisarm, seed, snapshotSave, snapshotRestore, memberReplace, memberAdd, memberRemove,
+];

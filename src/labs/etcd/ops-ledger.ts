@@ -1,0 +1,45 @@
+/**
+ * What the drill itself knows, kept in the run's state: the acknowledged writes (the ledger the RPO
+ * is measured against), the cluster ID seen first, the snapshots saved and the last restore.
+ */
+
+export interface LedgerEntry { key: string; revision: number }
+export interface SnapshotRecord { file: string; revision: number; keys: number; sha256: string; clusterId?: string }
+export interface RestoreRecord { file: string; snapshotRevision: number; oldClusterId?: string; newClusterId: string }
+
+const LEDGER = 'etcd-ops.ledger';
+const FIRST_CLUSTER_ID = 'etcd-ops.clusterId.first';
+const SNAPSHOT = 'etcd-ops.snapshot:';
+const RESTORE = 'etcd-ops.restore';
+
+type State = Map<string, unknown>;
+
+export function ledger(state: State): LedgerEntry[] {
+  let l = state.get(LEDGER) as LedgerEntry[] | undefined;
+  if (!l) state.set(LEDGER, (l = []));
+  return l;
+}
+
+/** The first cluster ID this drill saw; later "changed" is judged against it. */
+export function rememberClusterId(state: State, id: string): string {
+  const first = state.get(FIRST_CLUSTER_ID) as string | undefined;
+  if (first === undefined) state.set(FIRST_CLUSTER_ID, id);
+  return first ?? id;
+}
+export const firstClusterId = (state: State): string | undefined => state.get(FIRST_CLUSTER_ID) as string | undefined;
+
+export const recordSnapshot = (state: State, s: SnapshotRecord): void => void state.set(SNAPSHOT + s.file, s);
+export const snapshotRecord = (state: State, file: string): SnapshotRecord | undefined => state.get(SNAPSHOT + file) as SnapshotRecord | undefined;
+export const recordRestore = (state: State, r: RestoreRecord): void => void state.set(RESTORE, r);
+export const lastRestore = (state: State): RestoreRecord | undefined => state.get(RESTORE) as RestoreRecord | undefined;
+
+/** Acknowledged writes after the snapshot's revision are what a restore from it loses (the RPO). */
+export function rpoOf(entries: LedgerEntry[], snapshotRevision: number): { lost: LedgerEntry[]; kept: LedgerEntry[]; revisions: number } {
+  // A key written twice counts once, at its last acknowledged revision.
+  const last = new Map<string, LedgerEntry>();
+  for (const e of entries) if ((last.get(e.key)?.revision ?? -1) < e.revision) last.set(e.key, e);
+  const all = [...last.values()];
+  const lost = all.filter((e) => e.revision > snapshotRevision);
+  const lastAck = Math.max(snapshotRevision, ...entries.map((e) => e.revision));
+  return { lost, kept: all.filter((e) => e.revision <= snapshotRevision), revisions: lastAck - snapshotRevision };
+}
