@@ -3,6 +3,7 @@ import type { Check } from '../drill/types.js';
 import { checkSchema } from '../drill/schema.js';
 import { evaluateChecks } from '../engine/checks.js';
 import type { ActionModule } from '../engine/types.js';
+import { formatDuration } from '../drill/duration.js';
 import { invariants } from '../invariants/registry.js';
 
 const params = z.strictObject({
@@ -15,7 +16,7 @@ export const wait: ActionModule<{ until: Check[] }> = {
   summary: 'wait until invariants hold',
   params: params as unknown as z.ZodType<{ until: Check[] }>,
   checkParams: ['until'],
-  plan: (p, ctx) => p.until.flatMap((c) => [`until ${c.name} holds (within ${c.withinMs}ms)`, ...invariants[c.name]!.plan(c.params, ctx).map((l) => `  ${l}`)]),
+  plan: (p, ctx) => p.until.flatMap((c) => [`until ${c.name} holds (within ${formatDuration(c.withinMs)}${c.forMs ? `, for ${formatDuration(c.forMs)}` : ''})`, ...invariants[c.name]!.plan(c.params, ctx).map((l) => `  ${l}`)]),
   async run(ctx, p) {
     const outcomes = await evaluateChecks(ctx, p.until, 'wait');
     const failed = outcomes.filter((o) => !o.ok);

@@ -73,3 +73,10 @@ try {
     process.exitCode = exitCodeFor(err);
   }
 }
+// The work is done and the reports are written: do not wait for a client's idle connection
+// (a gRPC channel, a keep-alive socket) to time out before handing the exit code back.
+if (process.env.KDRILL_DEBUG) {
+  const handles = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo();
+  if (handles.length) process.stderr.write(`kdrill: still open at exit: ${handles.join(', ')}\n`);
+}
+process.exit(process.exitCode ?? 0);

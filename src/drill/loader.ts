@@ -65,26 +65,30 @@ class DrillChecker {
       throw new InvalidDrillError(this.problems);
     }
 
-    const envelope = drillSchema.safeParse(raw);
-    if (!envelope.success) this.addZod(envelope.error, []);
-
+    // Params are substituted everywhere but in `params` itself, before any other check, so that
+    // `timeout: ${params.t}` or `members: ${params.n}` are checked with their real values.
     const params = this.params(raw);
     const subst: SubstitutionProblem[] = [];
-    const resolve = (v: unknown, p: Path) => substitute(v, params, p, subst);
+    const { params: _defaults, ...rest } = raw;
+    const drill: Raw = { ...(substitute(rest, params, [], subst) as Raw), ...(raw.params !== undefined ? { params: raw.params } : {}) };
 
-    const lab = this.lab(resolve(raw.lab, ['lab']));
-    const steps = this.steps(raw.steps, 'steps', resolve, lab);
-    const restore = this.steps(raw.restore, 'restore', resolve, lab);
+    const envelope = drillSchema.safeParse(drill);
+    if (!envelope.success) this.addZod(envelope.error, []);
+
+    const same = (v: unknown) => v;
+    const lab = this.lab(drill.lab);
+    const steps = this.steps(drill.steps, 'steps', same, lab);
+    const restore = this.steps(drill.restore, 'restore', same, lab);
     this.uniqueNames([...steps.map((s) => ['steps', s] as const), ...restore.map((s) => ['restore', s] as const)]);
-    const drillInvariants = this.checks(raw.invariants, ['invariants'], resolve, lab, 'invariant');
-    const drillProbes = this.checks(raw.probes, ['probes'], resolve, lab, 'probe');
+    const drillInvariants = this.checks(drill.invariants, ['invariants'], same, lab, 'invariant');
+    const drillProbes = this.checks(drill.probes, ['probes'], same, lab, 'probe');
     for (const s of subst) this.add(s.path, s.message);
 
     if (this.problems.length > 0) {
       this.problems.sort((a, b) => a.line - b.line || a.col - b.col);
       throw new InvalidDrillError(dedupe(this.problems));
     }
-    const meta = raw.metadata as { name: string; title?: string; description?: string };
+    const meta = drill.metadata as { name: string; title?: string; description?: string };
     return {
       file: this.file,
       dir: this.dir,
@@ -150,7 +154,7 @@ class DrillChecker {
       this.addZod(parsed.error, ['lab']);
       return undefined;
     }
-    return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data) };
+    return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, { drillDir: this.dir }) };
   }
 
   private steps(

@@ -28,5 +28,7 @@ export function didYouMean(name: string, known: Iterable<string>): string | unde
 
 export function unknownName(kind: string, name: string, known: string[]): string {
   const hint = didYouMean(name, known);
-  return `unknown ${kind} "${name}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${known.join(', ') || 'none'})`;
+  // With a likely typo, a long list of every name only hides the hint.
+  const list = hint && known.length > 12 ? '' : ` (known: ${known.join(', ') || 'none'})`;
+  return `unknown ${kind} "${name}"${hint ? `; did you mean "${hint}"?` : ''}${list}`;
 }

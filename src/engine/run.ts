@@ -53,6 +53,7 @@ export class DrillRun {
   private restoreDone = new Set<number>();
   private lab!: Lab;
   private started = performance.now();
+  private cpuAtStart = process.cpuUsage();
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -93,6 +94,10 @@ export class DrillRun {
     }
     for (const { name, probe } of running) await this.stopProbe(name, probe);
     await this.down(created);
+    await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
+    // kdrill's own share of the run: CPU time of this process (waiting on docker or etcd costs none).
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    events.emit({ type: 'measure', name: 'kdrill.cpu', value: Math.round((cpu.user + cpu.system) / 1000), unit: 'ms' });
     const exitCode = exitCodeOf[this.status];
     events.emit({ type: 'drill.end', status: this.status, exitCode, durationMs: Math.round(performance.now() - this.started), reason: this.reason });
     return { status: this.status, exitCode, reason: this.reason };

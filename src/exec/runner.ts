@@ -55,27 +55,29 @@ export class CommandRunner {
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     if (argv.length === 0) throw new Error('CommandRunner.run: empty argv');
     const [file, ...args] = argv as [string, ...string[]];
-    const signal = combine(this.baseSignal, opts.signal);
-    if (signal?.aborted) throw new CommandError(argv, undefined, '', '', 'aborted');
+    const outer = combine(this.baseSignal, opts.signal);
+    if (outer?.aborted) throw new CommandError(argv, undefined, '', '', 'aborted');
+    const timeout = AbortSignal.timeout(opts.timeout ?? CommandRunner.defaultTimeoutMs);
+    const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     const started = performance.now();
-    const timeout = opts.timeout ?? CommandRunner.defaultTimeoutMs;
+    const child = execa(file, args, {
+      input: opts.input,
+      reject: false,
+      env: opts.env,
+      cwd: opts.cwd,
+      stripFinalNewline: false,
+      // Own process group: a terminal Ctrl-C must not kill the restore's commands, and on abort
+      // the whole group is killed (a `sh -c` and its children, not just the shell).
+      detached: true,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const kill = () => killGroup(child.pid);
+    signal.addEventListener('abort', kill, { once: true });
     let result;
     try {
-      result = await execa(file, args, {
-        timeout,
-        cancelSignal: signal,
-        input: opts.input,
-        reject: false,
-        env: opts.env,
-        cwd: opts.cwd,
-        stripFinalNewline: false,
-        // Own process group: a terminal Ctrl-C must not kill the restore's commands; kdrill kills
-        // its children itself on abort.
-        detached: true,
-        forceKillAfterDelay: 2_000,
-        maxBuffer: 256 * 1024 * 1024,
-      });
+      result = await child;
     } finally {
+      signal.removeEventListener('abort', kill);
       this.busyMs += performance.now() - started;
     }
     const durationMs = performance.now() - started;
@@ -83,8 +85,8 @@ export class CommandRunner {
     const stderr = String(result.stderr ?? '');
     const exitCode = result.exitCode ?? -1;
     let error: CommandError | undefined;
-    if (result.isCanceled) error = new CommandError(argv, undefined, stdout, stderr, 'aborted');
-    else if (result.timedOut) error = new CommandError(argv, undefined, stdout, stderr, 'timeout');
+    if (timeout.aborted) error = new CommandError(argv, undefined, stdout, stderr, 'timeout');
+    else if (outer?.aborted) error = new CommandError(argv, undefined, stdout, stderr, 'aborted');
     else if (result.failed && result.exitCode === undefined) {
       error = new CommandError(argv, undefined, stdout, stderr, 'spawn', (result as { code?: string }).code ?? result.shortMessage);
     } else if (exitCode !== 0 && !opts.allowFailure) {
@@ -104,6 +106,20 @@ export class CommandRunner {
       return false;
     }
   }
+}
+
+/** SIGTERM to the child's process group, SIGKILL two seconds later if anything is left. */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  const send = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  send('SIGTERM');
+  setTimeout(() => send('SIGKILL'), 2_000).unref();
 }
 
 function combine(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {

@@ -29,3 +29,24 @@ describe('JSON Schema of the drill format', () => {
     }
   });
 });
+
+describe('the committed JSON Schema accepts every drill the loader accepts', async () => {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const { parse } = await import('yaml');
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schema/drill.schema.json'), 'utf8')));
+  const files = findDrills([path.join(root, 'drills')]);
+
+  it.each(files.map((f) => [path.relative(root, f), f]))('%s', (_rel, file) => {
+    const doc = parse(readFileSync(file, 'utf8'));
+    const ok = validate(doc);
+    expect(ok, JSON.stringify(validate.errors?.slice(0, 3), null, 1)).toBe(true);
+  });
+
+  it('and rejects a step with an unknown action or a bad param', () => {
+    const base = { apiVersion: 'kdrill/v1', kind: 'Drill', metadata: { name: 'x' }, lab: { provider: 'local' } };
+    expect(validate({ ...base, steps: [{ name: 'a', action: 'sleep', with: { duration: '1s' } }] })).toBe(true);
+    expect(validate({ ...base, steps: [{ name: 'a', action: 'slep', with: { duration: '1s' } }] })).toBe(false);
+    expect(validate({ ...base, steps: [{ name: 'a', action: 'sleep', with: { duration: 5 } }] })).toBe(false);
+  });
+});

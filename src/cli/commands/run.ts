@@ -81,6 +81,11 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     const notRun = engine.restoreNotRun();
     events.emit({ type: 'drill.end', status: 'interrupted', exitCode: 130, durationMs: Math.round(events.now()), reason: `second ${signal}: exited before the restore finished`, restoreNotRun: notRun });
     journal.close();
+    try {
+      writeReports(runDir, events.events);
+    } catch {
+      // the journal is what matters on a hard exit
+    }
     process.stderr.write(`kdrill: exiting now. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}\n`);
     hardExit(130);
   };
@@ -88,7 +93,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   process.on('SIGTERM', onSignal);
 
   try {
-    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false });
+    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill) });
     const result = await engine.run();
     await tree?.done();
     const { files } = writeReports(runDir, events.events);
@@ -110,6 +115,11 @@ function parseSets(sets: string[]): Record<string, string> {
     out[s.slice(0, eq)] = s.slice(eq + 1);
   }
   return out;
+}
+
+function outline(drill: Drill) {
+  const steps = (list: Step[]) => list.map((s) => ({ name: s.name, action: s.action, line: s.line }));
+  return { steps: steps(drill.steps), restore: steps(drill.restore) };
 }
 
 function stringParams(drill: Drill): Record<string, string> {
