@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { root } from '../helpers/kdrill.js';
+
+// The soak script itself (npm run soak) with fewer interrupts: SIGINT at random moments, the
+// restore runs, the lab is removed, a look-alike container without kdrill's label is untouched.
+describe('soak: SIGINT at random moments of a drill', () => {
+  it('always restores, removes the lab, and leaves a foreign container alone', () => {
+    const r = spawnSync(process.execPath, ['bench/soak.mjs', '--runs', '3', '--max-delay-ms', '9000'], { cwd: root, encoding: 'utf8' });
+    process.stdout.write(r.stdout);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^3 passed, 0 failed$/m);
+  }, 300_000);
+});
