@@ -87,12 +87,19 @@ export class DrillRun {
       if (await this.steadyState(ctx, 'steady')) await this.steps(ctx);
     } catch (err) {
       this.fail(err);
+      // A lab that failed (or was interrupted) half-way up is removed: what it made carries its label.
+      if (!labUp) created = true;
     }
     if (labUp) {
       await this.restore(ctx);
-      if (this.status === 'passed') await this.steadyState(ctx, 'final');
+      // Like the restore, the check that the lab is back is not cut short by a first Ctrl-C.
+      if (this.status === 'passed' || this.status === 'interrupted') {
+        await this.steadyState(ctx.withSignal(new AbortController().signal), 'final').catch((err) => this.fail(err));
+      }
     }
     for (const { name, probe } of running) await this.stopProbe(name, probe);
+    // A Ctrl-C that came during the restore still ends the run as interrupted (exit 130).
+    if (this.o.interrupt.aborted) this.setStatus('interrupted', 'interrupted: the restore ran');
     await this.down(created);
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
     // kdrill's own share of the run: CPU time of this process (waiting on docker or etcd costs none).

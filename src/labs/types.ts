@@ -36,7 +36,11 @@ export interface LabProvider<S extends { provider: string } = any> {
 }
 
 export interface UpResult {
-  /** False when an existing lab (left over, or `reuse: true`) was adopted. */
+  /**
+   * True when this run owns the lab and removes it at the end (unless `keep: true`): it created
+   * it, or adopted one that an aborted kdrill run left behind. False for a lab that someone else
+   * made (a kind cluster adopted with `reuse: true`): kdrill never deletes that.
+   */
   created: boolean;
 }
 

@@ -107,8 +107,10 @@ export class EtcdLab implements Lab {
         throw new LabError(`image ${this.spec.image} not found (${(image.stderr || image.stdout).trim()}): ${how}`);
       }
       if (this.spec.reuse && (await this.adopt())) {
+        // Every container of it carries kdrill's label: it is kdrill's, left by an aborted run.
+        // This run owns it now, and removes it at the end unless `keep: true`.
         this.env.log(`lab ${this.name}: adopted the lab left over from an earlier run (${Math.round(performance.now() - t0)} ms)`);
-        return { created: false };
+        return { created: true };
       }
       await this.create();
       this.env.log(`lab ${this.name}: ${this.spec.members} members up in ${Math.round(performance.now() - t0)} ms`);
