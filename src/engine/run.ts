@@ -1,3 +1,4 @@
+import { performance as nodePerformance } from 'node:perf_hooks';
 import type { Drill, Step } from '../drill/types.js';
 import { actions } from '../actions/registry.js';
 import { probes as probeRegistry } from '../probes/registry.js';
@@ -54,6 +55,7 @@ export class DrillRun {
   private lab!: Lab;
   private started = performance.now();
   private cpuAtStart = process.cpuUsage();
+  private eluAtStart = nodePerformance.eventLoopUtilization();
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -105,6 +107,10 @@ export class DrillRun {
     // kdrill's own share of the run: CPU time of this process (waiting on docker or etcd costs none).
     const cpu = process.cpuUsage(this.cpuAtStart);
     events.emit({ type: 'measure', name: 'kdrill.cpu', value: Math.round((cpu.user + cpu.system) / 1000), unit: 'ms' });
+    // Event-loop utilisation: the share of the run kdrill was busy itself rather than waiting on
+    // docker, etcd or Kubernetes (an idle loop is one waiting for their answers).
+    const elu = nodePerformance.eventLoopUtilization(this.eluAtStart);
+    events.emit({ type: 'measure', name: 'kdrill.busy', value: Math.round(elu.utilization * 1000) / 10, unit: '%' });
     const exitCode = exitCodeOf[this.status];
     events.emit({ type: 'drill.end', status: this.status, exitCode, durationMs: Math.round(performance.now() - this.started), reason: this.reason });
     return { status: this.status, exitCode, reason: this.reason };

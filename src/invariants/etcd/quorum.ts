@@ -15,6 +15,8 @@ export interface QuorumFacts {
   membersFromLab?: boolean;
 }
 
+export const STATUS_DEADLINE_MS = 200;
+
 export const quorumOf = (n: number): number => Math.floor(n / 2) + 1;
 
 /** quorum = ⌊n/2⌋+1 of the member list; holds when at least that many members are healthy. */
@@ -44,7 +46,9 @@ export const etcdQuorum: InvariantModule<z.output<typeof params>> = {
   plan: () => ['etcd MemberList (first member that answers), then Status on every member (etcdctl member list; endpoint status --cluster)'],
   async check(ctx, p) {
     const etcd = requireEtcd(ctx.lab);
-    const [list, probes] = await Promise.all([etcd.memberList(500).catch(() => undefined), etcd.statusAll(500)]);
+    // A local member answers Status in a few ms; a dead one answers nothing (its IP is gone), so
+    // the deadline is how fast a fault is seen. A slow live member only costs one more poll.
+    const [list, probes] = await Promise.all([etcd.memberList(500).catch(() => undefined), etcd.statusAll(STATUS_DEADLINE_MS)]);
     const healthy = probes.filter((p) => p.ok && p.status.leaderId !== '0' && p.status.errors.length === 0).length;
     const facts: QuorumFacts = list ? { members: list.members.length, healthy } : { members: etcd.endpoints().length, healthy, membersFromLab: true };
     return quorumVerdict(facts, p);
