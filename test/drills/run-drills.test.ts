@@ -7,16 +7,20 @@ import { journalOf, root, runKdrill, tempDir } from '../helpers/kdrill.js';
 
 // Every drill the etcd lab can run is run for real, as a user would: the kdrill binary,
 // real docker containers, real etcd members, real PostgreSQL.
-const drills = findDrills([path.join(root, 'drills/examples'), path.join(root, 'drills/etcd')]);
+const drills: Array<[string, string, string[]]> = [
+  ...findDrills([path.join(root, 'drills/examples'), path.join(root, 'drills/etcd')]).map((f) => [path.relative(root, f), f, []] as [string, string, string[]]),
+  // "5 tolerates 2": the same drill on five members
+  ['drills/etcd/even-sizes-are-waste.yaml (5 members)', path.join(root, 'drills/etcd/even-sizes-are-waste.yaml'), ['--set', 'members=5', '--set', 'holdsAfterTwo=true']],
+];
 
 const labContainers = () =>
   execFileSync('docker', ['ps', '-a', '--filter', 'label=dev.kdrill.lab', '--format', '{{.Names}}']).toString().trim();
 
 describe('drills run for real on the etcd lab', () => {
-  it.each(drills.map((f) => [path.relative(root, f), f]))('%s passes', async (_rel, file) => {
+  it.each(drills)('%s passes', async (_rel, file, extra) => {
     const dir = tempDir();
     const started = Date.now();
-    const r = await runKdrill(['run', file, '--report-dir', path.join(dir, 'runs')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+    const r = await runKdrill(['run', file, ...extra, '--report-dir', path.join(dir, 'runs')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
     const wall = Date.now() - started;
     const { events, runDir } = journalOf(path.join(dir, 'runs'));
     const report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8'));

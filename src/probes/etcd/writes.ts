@@ -5,7 +5,7 @@ import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { requireEtcd } from '../../clients/etcd/ops.js';
 import { etcdErrorMessage, within, type EtcdClient } from '../../clients/etcd/client.js';
-import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from './windows.js';
+import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../windows.js';
 
 const params = z.strictObject({
   interval: duration.default('100ms').describe('One write every interval'),

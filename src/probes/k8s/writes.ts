@@ -7,12 +7,12 @@ import { KubeApiError } from '../../clients/kube/types.js';
 import { parseDuration } from '../../drill/duration.js';
 import { duration } from '../../drill/schema.js';
 import type { ProbeModule } from '../../engine/types.js';
-import { perStep, stepSpans, unavailableWindows, writesVerdict, type Sample } from './windows.js';
+import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../windows.js';
 
 const params = z.strictObject({
   interval: duration.default('250ms').describe('Time between write attempts'),
   timeout: duration.default('2s').describe('An attempt not answered within this counts as failed'),
-  maxUnavailable: duration.optional().describe('Fail the drill when writes are unavailable longer than this at a stretch'),
+  maxUnavailable: duration.default('30s').describe('Fail the drill when writes are unavailable longer than this at a stretch'),
   namespace: z.string().min(1).default('default').describe('Where the probe writes its ConfigMap'),
 });
 type Params = z.infer<typeof params>;
@@ -25,7 +25,7 @@ export const k8sWrites: ProbeModule<Params> = {
   summary: 'measures Kubernetes API write availability (a ConfigMap written every interval)',
   params,
   requires: ['kubernetes'],
-  plan: (p) => [`every ${p.interval}: PUT ${apiPaths.configMap(p.namespace, 'kdrill-writes-<random>')} (POST on first), each within ${p.timeout}${p.maxUnavailable ? `; fails above ${p.maxUnavailable} unavailable at a stretch` : ''}`],
+  plan: (p) => [`every ${p.interval}: PUT ${apiPaths.configMap(p.namespace, 'kdrill-writes-<random>')} (POST on first), each within ${p.timeout}; fails above ${p.maxUnavailable} unavailable at a stretch`],
   async start(ctx, p) {
     const client = await kubeOf(ctx.lab).client();
     const name = `kdrill-writes-${randomBytes(4).toString('hex')}`;
@@ -33,7 +33,7 @@ export const k8sWrites: ProbeModule<Params> = {
     const intervalMs = parseDuration(p.interval)!;
     const stop = new AbortController();
     const signal = AbortSignal.any([stop.signal, ctx.signal]);
-    const samples: Sample[] = [];
+    const samples: WriteSample[] = [];
     let exists = false;
     let seq = 0;
 
@@ -46,14 +46,16 @@ export const k8sWrites: ProbeModule<Params> = {
           await client.createConfigMap(p.namespace, name, data, { signal, timeoutMs });
           exists = true;
         }
-        samples.push({ ms, ok: true });
-        ctx.events.emit({ type: 'probe.sample', probe: NAME, ok: true, latencyMs: Math.round(ctx.events.now() - ms) });
+        const latencyMs = ctx.events.now() - ms;
+        samples.push({ ms, ok: true, latencyMs });
+        ctx.events.emit({ type: 'probe.sample', probe: NAME, ok: true, latencyMs: Math.round(latencyMs) });
       } catch (err) {
         if (stop.signal.aborted) return;
         if (err instanceof KubeApiError && err.status === 409) exists = true;
         if (err instanceof KubeApiError && err.status === 404) exists = false;
-        samples.push({ ms, ok: false });
-        ctx.events.emit({ type: 'probe.sample', probe: NAME, ok: false, latencyMs: Math.round(ctx.events.now() - ms), error: (err as Error).message });
+        const latencyMs = ctx.events.now() - ms;
+        samples.push({ ms, ok: false, latencyMs });
+        ctx.events.emit({ type: 'probe.sample', probe: NAME, ok: false, latencyMs: Math.round(latencyMs), error: (err as Error).message });
       }
     };
 
@@ -71,13 +73,13 @@ export const k8sWrites: ProbeModule<Params> = {
         await loop;
         await client.deleteConfigMap(p.namespace, name, { timeoutMs }).catch(() => {});
         const windows = unavailableWindows(samples);
-        const budgetMs = p.maxUnavailable ? parseDuration(p.maxUnavailable) : undefined;
-        const verdict = writesVerdict('Kubernetes API writes', samples, windows, budgetMs);
+        const budgetMs = parseDuration(p.maxUnavailable)!;
+        const steps = ctx.events.events.flatMap((e) => (e.type === 'step.start' ? [{ name: e.name, ms: e.ms }] : []));
+        const perStep = gapsPerStep(windows, steps);
+        const verdict = budgetVerdict(windows, perStep, budgetMs, samples.length);
         ctx.events.emit({
-          type: 'probe.summary', probe: NAME, ok: verdict.ok, message: verdict.message,
-          windows: windows.map((w) => ({ startMs: Math.round(w.startMs), endMs: Math.round(w.endMs) })),
-          perStep: perStep(windows, stepSpans(ctx.events.events as never, ctx.events.now())),
-          budgetMs,
+          type: 'probe.summary', probe: NAME, ok: verdict.ok, message: `Kubernetes API writes: ${verdict.message}`,
+          windows: windows.map((w) => ({ startMs: Math.round(w.startMs), endMs: Math.round(w.endMs) })), perStep, budgetMs,
         });
         return verdict;
       },

@@ -1,40 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as delay } from 'node:timers/promises';
 import { probes } from '../../../src/probes/registry.js';
-import { perStep, stepSpans, unavailableWindows, writesVerdict } from '../../../src/probes/k8s/windows.js';
 import { startFakeApiServer, type FakeApiServer } from '../../fakes/fake-api-server.js';
 import { contextFor, fakeKubeLab } from '../../fakes/kube-lab.js';
 
-describe('write-availability windows (pure)', () => {
-  const s = (ms: number, ok: boolean) => ({ ms, ok });
-  it.each([
-    [[s(0, true), s(100, true)], []],
-    [[s(0, true), s(100, false), s(200, false), s(300, true)], [{ startMs: 100, endMs: 300 }]],
-    [[s(0, false), s(100, true), s(200, false)], [{ startMs: 0, endMs: 100 }, { startMs: 200, endMs: 200 }]],
-    [[s(300, true), s(100, false), s(200, false)], [{ startMs: 100, endMs: 300 }]],
-  ])('%j → %j', (samples, windows) => expect(unavailableWindows(samples)).toEqual(windows));
-
-  it('splits windows over the steps they overlap', () => {
-    const steps = [{ step: 'stop control-plane3', startMs: 0, endMs: 1000 }, { step: 'scale', startMs: 1000, endMs: 2000 }];
-    expect(perStep([{ startMs: 500, endMs: 1200 }, { startMs: 1500, endMs: 1600 }], steps)).toEqual([
-      { step: 'stop control-plane3', longestMs: 500, totalMs: 500 },
-      { step: 'scale', longestMs: 200, totalMs: 300 },
-    ]);
-  });
-
-  it('judges against the budget', () => {
-    const samples = [s(0, true), s(100, false), s(2100, true)];
-    const w = unavailableWindows(samples);
-    expect(writesVerdict('API writes', samples, w, 3000)).toMatchObject({ ok: true, message: 'API writes: 2 of 3 writes succeeded; 1 unavailable window(s), longest 2000 ms, total 2000 ms: within the budget of 3000 ms' });
-    expect(writesVerdict('API writes', samples, w, 1000)).toMatchObject({ ok: false, observed: '2000 ms' });
-    expect(writesVerdict('API writes', [], [], 1000).ok).toBe(false);
-  });
-
-  it('step spans come from step.start / step.end events; an open step runs to now', () => {
-    const ev = [{ type: 'step.start', ms: 10, name: 'a' }, { type: 'step.end', ms: 20, name: 'a' }, { type: 'step.start', ms: 30, name: 'b' }];
-    expect(stepSpans(ev, 99)).toEqual([{ step: 'a', startMs: 10, endMs: 20 }, { step: 'b', startMs: 30, endMs: 99 }]);
-  });
-});
+// The window arithmetic is shared with etcd.writes and tested in test/probes/windows.test.ts.
 
 describe('k8s.writes probe against the fake API server (test double)', () => {
   let api: FakeApiServer;
@@ -72,6 +42,6 @@ describe('k8s.writes probe against the fake API server (test double)', () => {
     await delay(200);
     const v = await running.stop();
     expect(v.ok).toBe(false);
-    expect(v.message).toMatch(/over the budget of 100 ms/);
+    expect(v.message).toMatch(/longest write gap .*budget 100ms: exceeded/);
   });
 });

@@ -1,5 +1,6 @@
-import { formatDuration } from '../../drill/duration.js';
-import type { Verdict } from '../../engine/types.js';
+/** Write-availability arithmetic shared by every write probe (etcd.writes, k8s.writes): pure functions. */
+import { formatDuration } from '../drill/duration.js';
+import type { Verdict } from '../engine/types.js';
 
 /** One write attempt of the probe: when it started (ms since the drill started) and how it ended. */
 export interface WriteSample {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BEFORE_STEPS, budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../../../src/probes/etcd/windows.js';
+import { BEFORE_STEPS, budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../../src/probes/windows.js';
 
 /** `+` an acknowledged write, `-` a failed one, one every 100 ms, each taking 10 ms. */
 const samples = (pattern: string): WriteSample[] => [...pattern].map((c, i) => ({ ms: i * 100, ok: c === '+', latencyMs: 10 }));
