@@ -77,7 +77,8 @@ describe.skipIf(skipLab)('etcd lab on real docker', () => {
     docker('stop', '--time', '1', `${lab.name}-control-plane2`);
     const again = makeLabLike(lab);
     const t = performance.now();
-    expect(await again.up()).toEqual({ created: false });
+    // a left-over of kdrill's own is adopted and owned by the run that adopts it (removed at its end)
+    expect(await again.up()).toEqual({ created: true });
     console.log(`lab adopt (one member stopped): ${Math.round(performance.now() - t)} ms`);
     expect(docker('ps', '-q', '--filter', `label=dev.kdrill.lab=${lab.name}`).split('\n')).toHaveLength(3);
     await again.etcd.close();
