@@ -8,6 +8,7 @@ import type { CommandRunner } from '../exec/runner.js';
 import { evaluateChecks } from './checks.js';
 import { createContext } from './context.js';
 import { errorMessage, LabError } from './errors.js';
+import { lockLab } from './lock.js';
 import type { DrillStatus, EventBus, Phase, StepStatus } from './events.js';
 import type { Context, RunningProbe, Verdict } from './types.js';
 
@@ -80,6 +81,14 @@ export class DrillRun {
     let created = false;
     let labUp = false;
     let running: Array<{ name: string; probe: RunningProbe }> = [];
+    let unlock = () => {};
+    try {
+      // A lab with nodes is shared state: a second run on it would remove the first one's nodes.
+      if (this.lab.nodes().length > 0) unlock = lockLab(this.lab.provider, this.lab.name);
+    } catch (err) {
+      this.fail(err);
+      return this.end(events);
+    }
     try {
       events.emit({ type: 'phase.start', phase: 'lab' });
       ({ created } = await this.lab.up());
@@ -104,6 +113,11 @@ export class DrillRun {
     if (this.o.interrupt.aborted) this.setStatus('interrupted', 'interrupted: the restore ran');
     await this.down(created);
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
+    unlock();
+    return this.end(events);
+  }
+
+  private end(events: EventBus): EngineResult {
     // kdrill's own share of the run: CPU time of this process (waiting on docker or etcd costs none).
     const cpu = process.cpuUsage(this.cpuAtStart);
     events.emit({ type: 'measure', name: 'kdrill.cpu', value: Math.round((cpu.user + cpu.system) / 1000), unit: 'ms' });

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { lockLab } from '../../src/engine/lock.js';
+import { LabError } from '../../src/engine/errors.js';
+import { tempDir } from '../helpers/kdrill.js';
+
+describe('one kdrill run per lab', () => {
+  it('refuses a lab locked by a live process, naming it', async () => {
+    const dir = tempDir();
+    const other = spawn('sleep', ['10']);
+    try {
+      writeFileSync(path.join(dir, 'etcd-lab1.lock'), `${other.pid}\n`);
+      expect(() => lockLab('etcd', 'lab1', dir)).toThrow(LabError);
+      expect(() => lockLab('etcd', 'lab1', dir)).toThrow(new RegExp(`in use by another kdrill run \\(pid ${other.pid}\\)`));
+      // another lab is free
+      lockLab('etcd', 'lab2', dir)();
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a stale lock (its process is gone) and releases it', async () => {
+    const dir = tempDir();
+    const gone = spawn('true');
+    await new Promise((r) => gone.on('exit', r));
+    writeFileSync(path.join(dir, 'etcd-lab1.lock'), `${gone.pid}\n`);
+    const unlock = lockLab('etcd', 'lab1', dir);
+    expect(existsSync(path.join(dir, 'etcd-lab1.lock'))).toBe(true);
+    unlock();
+    expect(existsSync(path.join(dir, 'etcd-lab1.lock'))).toBe(false);
+  });
+});
