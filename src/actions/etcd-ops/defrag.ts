@@ -4,7 +4,8 @@ import { duration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ActionModule, Context } from '../../engine/types.js';
 import { deadline, errText, opsEtcd, type MemberStatus, type OpsEtcd, type OpsMember } from '../../labs/etcd/ops-access.js';
-import { formatBytes, quorumOf } from '../../labs/etcd/ops-units.js';
+import { formatBytes } from '../../labs/etcd/ops-units.js';
+import { quorumOf } from '../../clients/etcd/quorum.js';
 
 const UNSAFE_MESSAGE =
   'all: true defragments every member at once: each one is blocked while it rewrites its file, so the whole ' +

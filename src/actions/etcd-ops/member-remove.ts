@@ -3,7 +3,7 @@ import type { ActionModule } from '../../engine/types.js';
 import { opsEtcd } from '../../labs/etcd/ops-access.js';
 import { resolveNode } from '../../clients/etcd/selectors.js';
 import { health, removeMember } from '../../labs/etcd/ops-members.js';
-import { quorumOf } from '../../labs/etcd/ops-units.js';
+import { quorumOf } from '../../clients/etcd/quorum.js';
 
 const params = z.strictObject({
   node: z.string().describe('The node whose member leaves the cluster'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
 import { requireEtcd } from '../../clients/etcd/ops.js';
+import { quorumOf } from '../../clients/etcd/quorum.js';
 
 const params = z.strictObject({
   members: z.number().int().min(1).optional().describe('Members the member list must have'),
@@ -17,7 +18,6 @@ export interface QuorumFacts {
 
 export const STATUS_DEADLINE_MS = 200;
 
-export const quorumOf = (n: number): number => Math.floor(n / 2) + 1;
 
 /** quorum = ⌊n/2⌋+1 of the member list; holds when at least that many members are healthy. */
 export function quorumVerdict(f: QuorumFacts, want: z.output<typeof params>): Verdict {

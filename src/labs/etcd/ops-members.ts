@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { deadline, errText, type MemberInfo, type MemberStatus, type OpsEtcd, type OpsMember } from './ops-access.js';
-import { quorumOf } from './ops-units.js';
+import { quorumOf } from '../../clients/etcd/quorum.js';
 import { freshDataDir, initialCluster, isRunning, readConfig, withRecovery, writeConfig, type NodeEnv } from './restore.js';
 
 /**

@@ -50,4 +50,3 @@ export function formatBytes(n: number): string {
 export const percent = (f: number): string => `${Math.round(f * 100)}%`;
 
 /** Quorum = ⌊n/2⌋+1. */
-export const quorumOf = (members: number): number => Math.floor(members / 2) + 1;
