@@ -4,6 +4,7 @@
 # `docker import` (seconds, no image registry). Where a registry is reachable, the lab can use
 # `image: registry.k8s.io/etcd:3.5.x` instead. Idempotent: pass --force to rebuild.
 set -euo pipefail
+source "$(dirname "$0")/lib/rootfs.sh"
 IMAGE=${KDRILL_ETCD_IMAGE:-kdrill/etcd:3.4.23}
 if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "$IMAGE: present"; exit 0
@@ -16,17 +17,9 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,usr/bin,usr/local/bin,tmp,etc,var/lib/etcd,etc/kubernetes/pki/etcd}
 cp /usr/bin/etcd /usr/bin/etcdctl "$root/usr/bin/"
-# The shared libraries the binaries need, at the paths ldd resolves them to (Debian's are dynamic).
-for f in /usr/bin/etcd /usr/bin/etcdctl; do
-  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/lib/{print $1}'
-done | sort -u | while read -r lib; do
-  mkdir -p "$root$(dirname "$lib")"
-  cp -L "$lib" "$root$lib"
-done
-cp /bin/busybox "$root/bin/busybox"
-for a in sh cat ls mkdir rm mv cp sleep echo env ps kill ip ping wget hostname df du true false; do
-  ln -sf busybox "$root/bin/$a"
-done
+# Debian's binaries are dynamically linked: their libraries come along.
+copy_libs "$root" /usr/bin/etcd /usr/bin/etcdctl
+install_busybox "$root" sh cat ls mkdir rm mv cp sleep echo env ps kill ip ping wget hostname df du true false
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"

@@ -3,6 +3,7 @@
 # host's Debian postgresql-15 (no image registry is needed). Where a registry is reachable,
 # `worker: {image: postgres:16}` works too. Idempotent: pass --force to rebuild.
 set -euo pipefail
+source "$(dirname "$0")/lib/rootfs.sh"
 IMAGE=${KDRILL_POSTGRES_IMAGE:-kdrill/postgres:15}
 if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "$IMAGE: present"; exit 0
@@ -18,15 +19,8 @@ mkdir -p "$root"/{bin,tmp,etc,run/postgresql,var/lib/postgresql,usr/share,usr/li
 cp -a "$PG/bin" "$PG/lib" "$root$PG/"
 mkdir -p "$root/usr/share/postgresql"
 cp -a /usr/share/postgresql/15 "$root/usr/share/postgresql/"
-# The shared libraries every binary needs, at the paths ldd resolves them to.
-for f in "$PG"/bin/* "$PG"/lib/*.so; do
-  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/lib/{print $1}'
-done | sort -u | while read -r lib; do
-  mkdir -p "$root$(dirname "$lib")"
-  cp -L "$lib" "$root$lib"
-done
-cp /bin/busybox "$root/bin/busybox"
-for a in sh cat ls mkdir rm sleep echo chmod chown id env grep sed head tail true false; do ln -sf busybox "$root/bin/$a"; done
+copy_libs "$root" "$PG"/bin/* "$PG"/lib/*.so
+install_busybox "$root" sh cat ls mkdir rm sleep echo chmod chown id env grep sed head tail true false
 printf 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\npostgres:x:999:\n' > "$root/etc/group"
 cat > "$root/bin/kdrill-postgres" <<'SH'
