@@ -141,10 +141,10 @@ export class DrillRun {
     }
   }
 
-  /** The first problem decides the status; an interrupt or a broken lab outranks a failed check. */
+  /** The first problem's reason is kept; an interrupt or a broken lab outranks a failed check. */
   private setStatus(status: DrillStatus, reason: string): void {
     const rank: Record<DrillStatus, number> = { passed: 0, failed: 1, error: 2, invalidated: 3, interrupted: 4 };
-    if (rank[status] > rank[this.status] || (this.status === 'passed' && status !== 'passed')) {
+    if (rank[status] > rank[this.status]) {
       this.status = status;
       this.reason = reason;
     }

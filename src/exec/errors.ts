@@ -27,6 +27,7 @@ export class CommandError extends Error {
       reason === 'exit' ? `exited with code ${exitCode}`
       : reason === 'timeout' ? 'timed out'
       : reason === 'aborted' ? 'was aborted'
+      : detail === 'ENOENT' ? `could not start: "${argv[0]}" is not installed or not on PATH`
       : `could not start${detail ? ` (${detail})` : ''}`;
     const out = (stderr || stdout).trim();
     super(`command ${why}: ${cmd}${out ? `\n${indent(tail(out, 40))}` : ''}`);

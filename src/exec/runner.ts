@@ -31,8 +31,6 @@ export interface CommandListener {
 export class CommandRunner {
   static readonly defaultTimeoutMs = 120_000;
   private listeners: CommandListener[] = [];
-  /** Total time spent waiting on external commands, for the benchmark's "kdrill's own share". */
-  busyMs = 0;
 
   constructor(private readonly baseSignal?: AbortSignal) {}
 
@@ -40,15 +38,10 @@ export class CommandRunner {
     this.listeners.push(listener);
   }
 
-  /** A runner sharing listeners and accounting, bound to another abort signal. */
+  /** A runner sharing listeners, bound to another abort signal. */
   withSignal(signal: AbortSignal): CommandRunner {
     const child = new CommandRunner(signal);
     child.listeners = this.listeners;
-    const parent = this;
-    Object.defineProperty(child, 'busyMs', {
-      get: () => parent.busyMs,
-      set: (v: number) => { parent.busyMs = v; },
-    });
     return child;
   }
 
@@ -78,7 +71,6 @@ export class CommandRunner {
       result = await child;
     } finally {
       signal.removeEventListener('abort', kill);
-      this.busyMs += performance.now() - started;
     }
     const durationMs = performance.now() - started;
     const stdout = String(result.stdout ?? '');
@@ -95,16 +87,6 @@ export class CommandRunner {
     for (const l of this.listeners) l({ argv, exitCode: result.exitCode, durationMs, error: error?.message });
     if (error) throw error;
     return { argv, exitCode, stdout, stderr, durationMs };
-  }
-
-  /** True when `file` can be started at all (for "is docker installed" checks). */
-  async available(file: string): Promise<boolean> {
-    try {
-      await this.run([file, '--version'], { timeout: 10_000, allowFailure: true });
-      return true;
-    } catch {
-      return false;
-    }
   }
 }
 
