@@ -38,6 +38,8 @@ export function memberConfig(spec: EtcdLabSpec, m: MemberConfig, token: string):
     'snapshot-count': 10000,
     'heartbeat-interval': spec.heartbeat ? parseDuration(spec.heartbeat) : 100,
     'election-timeout': spec.election ? parseDuration(spec.election) : 1000,
+    // etcd 3.4 defaults to false, 3.5 (what kubeadm and kind run) to true: the lab behaves like 3.5.
+    'pre-vote': spec.preVote,
     'client-transport-security': {
       'cert-file': `${etcd}/server.crt`, 'key-file': `${etcd}/server.key`,
       'client-cert-auth': true, 'trusted-ca-file': `${etcd}/ca.crt`,

@@ -30,6 +30,8 @@ export const etcdLabSchema = z.strictObject({
   quota: quota.optional(),
   heartbeat: duration.optional().describe("etcd's --heartbeat-interval (default 100ms)"),
   election: duration.optional().describe("etcd's --election-timeout (default 1000ms)"),
+  preVote: z.boolean().default(true)
+    .describe("etcd's --pre-vote: on, as etcd 3.5 (kubeadm, kind) runs by default; false shows a rejoining member with a higher term forcing an election"),
   reuse: z.boolean().default(true)
     .describe('Adopt a lab of the same name and shape left over from an aborted run (a different shape is recreated)'),
   keep: z.boolean().default(false).describe('Leave the lab up after the drill (the next run adopts it)'),
@@ -63,7 +65,7 @@ export function nodeIp(subnet: string, index: number): string {
 export function shapeOf(spec: EtcdLabSpec): string {
   const shape = {
     members: spec.members, image: spec.image, quota: spec.quota === undefined ? null : parseBytes(spec.quota),
-    heartbeat: spec.heartbeat ? parseDuration(spec.heartbeat) : null, election: spec.election ? parseDuration(spec.election) : null,
+    heartbeat: spec.heartbeat ? parseDuration(spec.heartbeat) : null, election: spec.election ? parseDuration(spec.election) : null, preVote: spec.preVote,
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 12);
 }
