@@ -89,6 +89,13 @@ describe('loader: every problem, with its place', () => {
     for (const e of expected) expect(got.some((g) => g.startsWith(e)), `expected a problem starting "${e}", got:\n${got.join('\n')}`).toBe(true);
   });
 
+  it('refuses the all-at-once defrag before anything runs, unless unsafe: true', () => {
+    const drill = (w: string) => `apiVersion: kdrill/v1\nkind: Drill\nmetadata: {name: t}\nlab: {provider: etcd}\nsteps:\n  - name: a\n    action: etcd.defrag\n    with: ${w}\n`;
+    expect(where(drill('{all: true}'))).toEqual([expect.stringMatching(/^8:17: steps\[0\]\.with\.all: all: true defragments every member at once/)]);
+    expect(where(drill('{all: true, unsafe: true}'))).toEqual([]);
+    expect(where(drill('{}'))).toEqual([]);
+  });
+
   it('reports all problems at once, in file order', () => {
     const got = where(`${head}steps:\n  - {name: a, action: slep}\n  - {name: b, action: sleep, with: {duration: forever}}\n  - {name: c, action: exec, with: {run: ["\${params.x}"]}}\n`);
     expect(got).toHaveLength(3);
