@@ -1,10 +1,11 @@
 import type { DrillEvent } from '../engine/events.js';
+import { gapsPerStep, unavailableWindows } from '../probes/windows.js';
 import type { ProbeReport, StepReport, WindowReport } from './types.js';
 
 /**
  * A probe's samples and verdict, from its probe.sample / probe.summary events. The summary (emitted
  * when the probe is stopped) is authoritative; without one (a killed run) the windows are worked out
- * here from the samples, the same way: from a failed attempt to the next successful one.
+ * from the samples with the probes' own arithmetic (src/probes/windows.ts), so both mean the same.
  */
 export function collectProbes(events: readonly DrillEvent[], steps: readonly StepReport[]): ProbeReport[] {
   const byName = new Map<string, ProbeReport>();
@@ -33,34 +34,13 @@ export function collectProbes(events: readonly DrillEvent[], steps: readonly Ste
   for (const p of byName.values()) {
     p.samples.sort((a, b) => a.ms - b.ms);
     if (!summarized.has(p.probe)) {
-      p.windows = windowsOf(p.samples);
-      p.perStep = perStepOf(p.windows, steps);
+      // Sample times here are attempt starts: a window ends when the next successful attempt began.
+      p.windows = unavailableWindows(p.samples.map((x) => ({ ...x, latencyMs: 0 }))).map(({ startMs, endMs }) => ({ startMs, endMs }));
+      const marks = steps.filter((x) => x.startMs !== undefined && (x.phase === 'steps' || x.phase === 'restore')).map((x) => ({ name: x.name, ms: x.startMs! }));
+      p.perStep = gapsPerStep(p.windows, marks);
     }
     p.longestMs = Math.max(0, ...p.windows.map((w) => w.endMs - w.startMs));
     p.totalMs = p.windows.reduce((a, w) => a + w.endMs - w.startMs, 0);
   }
   return [...byName.values()];
-}
-
-export function windowsOf(samples: ReadonlyArray<{ ms: number; ok: boolean }>): WindowReport[] {
-  const out: WindowReport[] = [];
-  let start: number | undefined;
-  for (const s of samples) {
-    if (!s.ok && start === undefined) start = s.ms;
-    else if (s.ok && start !== undefined) {
-      out.push({ startMs: start, endMs: s.ms });
-      start = undefined;
-    }
-  }
-  if (start !== undefined) out.push({ startMs: start, endMs: Math.max(start, samples.at(-1)?.ms ?? start) });
-  return out;
-}
-
-function perStepOf(windows: readonly WindowReport[], steps: readonly StepReport[]): ProbeReport['perStep'] {
-  return steps
-    .filter((s) => s.startMs !== undefined && s.endMs !== undefined && (s.phase === 'steps' || s.phase === 'restore'))
-    .map((s) => {
-      const parts = windows.map((w) => Math.max(0, Math.min(w.endMs, s.endMs!) - Math.max(w.startMs, s.startMs!))).filter((x) => x > 0);
-      return { step: s.name, longestMs: Math.round(Math.max(0, ...parts)), totalMs: Math.round(parts.reduce((a, b) => a + b, 0)) };
-    });
 }
