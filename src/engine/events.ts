@@ -31,7 +31,7 @@ export type DrillEventBody =
   | { type: 'step.start'; phase: Phase; index: number; name: string; action: string; explain?: string; line: number }
   | { type: 'step.end'; phase: Phase; index: number; name: string; status: StepStatus; durationMs: number; error?: string; output?: string; data?: Record<string, unknown>; line: number }
   | ({ type: 'check.end'; phase: Phase; step?: string } & CheckOutcome)
-  | { type: 'command'; argv: readonly string[]; exitCode?: number; durationMs: number; error?: string }
+  | { type: 'command'; argv: readonly string[]; exitCode?: number; durationMs: number; error?: string; via?: 'engine' }
   | { type: 'measure'; step?: string; name: string; value: number | string; unit?: string }
   | { type: 'probe.sample'; probe: string; ok: boolean; latencyMs: number; error?: string; target?: string }
   | { type: 'probe.summary'; probe: string; ok: boolean; message: string; windows: Array<{ startMs: number; endMs: number }>; perStep: Array<{ step: string; longestMs: number; totalMs: number }>; budgetMs?: number }

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { DockerEngine } from './docker/engine.js';
 import { CommandError, prettyCommand } from './errors.js';
 
 export interface RunOptions {
@@ -21,18 +22,33 @@ export interface RunResult {
 }
 
 export interface CommandListener {
-  (event: { argv: readonly string[]; exitCode?: number; durationMs: number; error?: string }): void;
+  /** `via: 'engine'`: served by the Docker Engine API rather than a docker process (same effect). */
+  (event: { argv: readonly string[]; exitCode?: number; durationMs: number; error?: string; via?: 'engine' }): void;
+}
+
+interface Outcome {
+  exitCode?: number;
+  stdout: string;
+  stderr: string;
+  /** Why it could not start (ENOENT, …) when it did not. */
+  startError?: string;
+  via?: 'engine';
 }
 
 /**
- * The one way kdrill starts a process: argv arrays only (never a shell string), a timeout on every
- * call, killed when the drill is aborted, output captured.
+ * The one way kdrill runs a command: argv arrays only (never a shell string), a timeout on every
+ * call, stopped when the drill is aborted, output captured. The docker commands the Engine API can
+ * serve exactly go to it instead of a process (src/exec/docker): most of a drill's commands.
  */
 export class CommandRunner {
   static readonly defaultTimeoutMs = 120_000;
   private listeners: CommandListener[] = [];
+  private readonly docker: DockerEngine | undefined;
 
-  constructor(private readonly baseSignal?: AbortSignal) {}
+  /** `docker: null` runs every docker command as a process (KDRILL_DOCKER=cli does the same). */
+  constructor(private readonly baseSignal?: AbortSignal, docker?: DockerEngine | null) {
+    this.docker = docker === null ? undefined : docker ?? DockerEngine.fromEnv();
+  }
 
   onCommand(listener: CommandListener): void {
     this.listeners.push(listener);
@@ -40,7 +56,7 @@ export class CommandRunner {
 
   /** A runner sharing listeners, bound to another abort signal. */
   withSignal(signal: AbortSignal): CommandRunner {
-    const child = new CommandRunner(signal);
+    const child = new CommandRunner(signal, this.docker ?? null);
     child.listeners = this.listeners;
     return child;
   }
@@ -53,6 +69,35 @@ export class CommandRunner {
     const timeout = AbortSignal.timeout(opts.timeout ?? CommandRunner.defaultTimeoutMs);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     const started = performance.now();
+    // Input, another environment (DOCKER_HOST…) or folder: only the CLI takes those as given.
+    const plain = opts.input === undefined && opts.env === undefined && opts.cwd === undefined;
+    const result = (file === 'docker' && plain && (await this.viaEngine(args, signal))) || (await this.spawn(file, args, opts, signal));
+    const durationMs = performance.now() - started;
+    const { stdout, stderr } = result;
+    const exitCode = result.exitCode ?? -1;
+    let error: CommandError | undefined;
+    if (timeout.aborted) error = new CommandError(argv, undefined, stdout, stderr, 'timeout');
+    else if (outer?.aborted) error = new CommandError(argv, undefined, stdout, stderr, 'aborted');
+    else if (result.exitCode === undefined) error = new CommandError(argv, undefined, stdout, stderr, 'spawn', result.startError);
+    else if (exitCode !== 0 && !opts.allowFailure) error = new CommandError(argv, exitCode, stdout, stderr, 'exit');
+    for (const l of this.listeners) l({ argv, exitCode: result.exitCode, durationMs, error: error?.message, ...(result.via ? { via: result.via } : {}) });
+    if (error) throw error;
+    return { argv, exitCode, stdout, stderr, durationMs };
+  }
+
+  /** The Engine API's answer, or undefined when the docker CLI must run the command. */
+  private async viaEngine(args: string[], signal: AbortSignal): Promise<Outcome | undefined> {
+    if (!this.docker) return undefined;
+    try {
+      const r = await this.docker.serve(args, signal);
+      return r && { ...r, via: 'engine' };
+    } catch (err) {
+      const detail = signal.aborted ? 'aborted' : `Docker Engine API: ${err instanceof Error ? err.message : String(err)}`;
+      return { stdout: '', stderr: '', startError: detail, via: 'engine' };
+    }
+  }
+
+  private async spawn(file: string, args: string[], opts: RunOptions, signal: AbortSignal): Promise<Outcome> {
     const child = execa(file, args, {
       input: opts.input,
       reject: false,
@@ -66,27 +111,13 @@ export class CommandRunner {
     });
     const kill = () => killGroup(child.pid);
     signal.addEventListener('abort', kill, { once: true });
-    let result;
     try {
-      result = await child;
+      const result = await child;
+      const startError = result.failed && result.exitCode === undefined ? (result as { code?: string }).code ?? result.shortMessage : undefined;
+      return { exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), startError };
     } finally {
       signal.removeEventListener('abort', kill);
     }
-    const durationMs = performance.now() - started;
-    const stdout = String(result.stdout ?? '');
-    const stderr = String(result.stderr ?? '');
-    const exitCode = result.exitCode ?? -1;
-    let error: CommandError | undefined;
-    if (timeout.aborted) error = new CommandError(argv, undefined, stdout, stderr, 'timeout');
-    else if (outer?.aborted) error = new CommandError(argv, undefined, stdout, stderr, 'aborted');
-    else if (result.failed && result.exitCode === undefined) {
-      error = new CommandError(argv, undefined, stdout, stderr, 'spawn', (result as { code?: string }).code ?? result.shortMessage);
-    } else if (exitCode !== 0 && !opts.allowFailure) {
-      error = new CommandError(argv, exitCode, stdout, stderr, 'exit');
-    }
-    for (const l of this.listeners) l({ argv, exitCode: result.exitCode, durationMs, error: error?.message });
-    if (error) throw error;
-    return { argv, exitCode, stdout, stderr, durationMs };
   }
 }
 

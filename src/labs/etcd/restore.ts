@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { prettyCommand } from '../../exec/errors.js';
 import type { CommandRunner } from '../../exec/runner.js';
+import { inspectContainers } from '../docker/inspect.js';
 import { OWNER_LABEL } from './worker.js';
 
 /**
@@ -50,13 +51,14 @@ export function initialCluster(members: Array<{ name: string; peerURL: string }>
 
 /** Refuses to act on a container without the lab's ownership label (the lab's promise to the host). */
 export async function assertOwned(env: NodeEnv, container: string, lab: string): Promise<void> {
-  const r = await env.runner.run(['docker', 'container', 'inspect', '--format', `{{index .Config.Labels "${OWNER_LABEL}"}}`, container], { signal: env.signal, timeout: 15_000 });
-  if (r.stdout.trim() !== lab) throw new Error(`${container} does not carry ${OWNER_LABEL}=${lab}: kdrill will not touch it`);
+  const info = (await inspectContainers(env.runner, [container], env.signal)).get(container);
+  if (info?.labels[OWNER_LABEL] !== lab) throw new Error(`${container} does not carry ${OWNER_LABEL}=${lab}: kdrill will not touch it`);
 }
 
 export async function isRunning(env: NodeEnv, container: string): Promise<boolean> {
-  const r = await env.runner.run(['docker', 'container', 'inspect', '--format', '{{.State.Running}}', container], { signal: env.signal, timeout: 15_000 });
-  return r.stdout.trim() === 'true';
+  const info = (await inspectContainers(env.runner, [container], env.signal)).get(container);
+  if (!info) throw new Error(`no container named ${container}`);
+  return info.running;
 }
 
 /** Reads the node's etcd config, running or stopped. */

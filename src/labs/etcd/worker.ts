@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { prettyCommand } from '../../exec/errors.js';
 import type { CommandRunner } from '../../exec/runner.js';
+import { inspectContainers } from '../docker/inspect.js';
 
 /**
  * The etcd lab's worker node: a kind-shaped `<lab>-worker` container running PostgreSQL, the app
@@ -76,13 +77,8 @@ export function planWorkerDown(lab: string): string[] {
 
 /** The worker's owner label and state, or undefined when no such container exists. */
 async function inspect(env: WorkerEnv, name: string): Promise<{ owner: string; running: boolean } | undefined> {
-  const r = await env.runner.run(
-    ['docker', 'container', 'inspect', '--format', `{{index .Config.Labels "${OWNER_LABEL}"}}|{{.State.Running}}`, name],
-    { signal: env.signal, timeout: 15_000, allowFailure: true },
-  );
-  if (r.exitCode !== 0) return undefined;
-  const [owner = '', running = ''] = r.stdout.trim().split('|');
-  return { owner: owner === '<no value>' ? '' : owner, running: running === 'true' };
+  const info = (await inspectContainers(env.runner, [name], env.signal)).get(name);
+  return info && { owner: info.labels[OWNER_LABEL] ?? '', running: info.running };
 }
 
 /**
