@@ -1,9 +1,9 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandRunner } from '../../exec/runner.js';
+import { certPem, issue, keyPem, KEY_USAGE, type CertSpec, type Issued } from './x509.js';
 
 /**
- * kubeadm's etcd certificates, made with `openssl` on the host from a CA of the lab's own:
+ * kubeadm's etcd certificates, made in-process (./x509.ts) from a CA of the lab's own:
  * pki/etcd/{ca,server,peer,healthcheck-client}.{crt,key} and pki/apiserver-etcd-client.{crt,key}.
  * EC P-256 keys instead of kubeadm's RSA 2048: the same TLS for etcd, a hundredth of the time.
  */
@@ -14,46 +14,27 @@ export interface CertNode {
   ip: string;
 }
 
-const DAYS = '3650';
+const DAYS = 3650;
+const { digitalSignature, keyEncipherment, keyCertSign, cRLSign } = KEY_USAGE;
 
-export function opensslConfig(nodes: CertNode[]): string {
-  const lines = [
-    '[req]', 'distinguished_name = dn', 'prompt = no', '[dn]',
-    '[ca]', 'basicConstraints = critical,CA:TRUE', 'keyUsage = critical,keyCertSign,cRLSign,digitalSignature,keyEncipherment',
-    'subjectKeyIdentifier = hash',
-    '[client]', 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage = clientAuth', 'authorityKeyIdentifier = keyid',
-  ];
-  for (const [i, n] of nodes.entries()) {
-    // server and peer certs of a member carry the same names, as kubeadm's do.
-    lines.push(
-      `[member${i}]`, 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage = serverAuth,clientAuth', 'authorityKeyIdentifier = keyid',
-      `subjectAltName = DNS:${n.container},DNS:localhost,IP:127.0.0.1,IP:::1,IP:${n.ip}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+const CA: CertSpec = { cn: 'etcd-ca', ca: true, keyUsage: [digitalSignature, keyEncipherment, keyCertSign, cRLSign], days: DAYS };
+const client = (cn: string): CertSpec => ({ cn, keyUsage: [digitalSignature, keyEncipherment], extKeyUsage: ['clientAuth'], days: DAYS });
+/** A member's server and peer certs carry the same names, as kubeadm's do. */
+const member = (n: CertNode): CertSpec => ({
+  cn: n.container, keyUsage: [digitalSignature, keyEncipherment], extKeyUsage: ['serverAuth', 'clientAuth'],
+  altNames: [n.container, 'localhost', '127.0.0.1', '::1', n.ip], days: DAYS,
+});
+
+async function save(file: string, issued: Issued): Promise<void> {
+  await writeFile(`${file}.crt`, certPem(issued.cert), { mode: 0o644 });
+  await writeFile(`${file}.key`, keyPem(issued.key), { mode: 0o600 });
 }
 
-function reqArgv(dir: string, out: string, cn: string, extensions: string, signed: boolean): string[] {
+/** What --dry-run shows for the PKI: what is made, where, with which names. */
+export function planPki(dir: string, nodes: CertNode[]): string[] {
   return [
-    'openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', `${out}.key`, '-out', `${out}.crt`, '-days', DAYS, '-subj', `/CN=${cn}`,
-    ...(signed ? ['-CA', path.join(dir, 'ca.crt'), '-CAkey', path.join(dir, 'ca.key')] : []),
-    '-config', path.join(dir, 'openssl.cnf'), '-extensions', extensions,
-  ];
-}
-
-/** The commands, in order (the CA first), for --dry-run. */
-export function pkiCommands(dir: string, nodes: CertNode[]): string[][] {
-  return [
-    reqArgv(dir, path.join(dir, 'ca'), 'etcd-ca', 'ca', false),
-    reqArgv(dir, path.join(dir, 'healthcheck-client'), 'kube-etcd-healthcheck-client', 'client', true),
-    reqArgv(dir, path.join(dir, 'apiserver-etcd-client'), 'kube-apiserver-etcd-client', 'client', true),
-    ...nodes.flatMap((n, i) => [
-      reqArgv(dir, path.join(dir, n.container, 'server'), n.container, `member${i}`, true),
-      reqArgv(dir, path.join(dir, n.container, 'peer'), n.container, `member${i}`, true),
-    ]),
+    `# PKI, made in-process (EC P-256, ${DAYS} days): etcd CA ${path.join(dir, 'ca.crt')}; clients kube-etcd-healthcheck-client, kube-apiserver-etcd-client`,
+    ...nodes.map((n) => `#   server + peer for ${n.container}: DNS:${n.container}, DNS:localhost, IP:127.0.0.1, IP:::1, IP:${n.ip}`),
   ];
 }
 
@@ -61,14 +42,19 @@ export function pkiCommands(dir: string, nodes: CertNode[]): string[][] {
  * Makes the lab's PKI in `dir` and lays out, for each node, the tree to `docker cp` into
  * /etc/kubernetes: `dir/<container>/kubernetes/pki/…`. Returns each node's folder.
  */
-export async function makePki(runner: CommandRunner, signal: AbortSignal, dir: string, nodes: CertNode[]): Promise<Map<string, string>> {
+export async function makePki(dir: string, nodes: CertNode[]): Promise<Map<string, string>> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'openssl.cnf'), opensslConfig(nodes));
-  for (const n of nodes) await mkdir(path.join(dir, n.container), { recursive: true });
-  const [ca, ...rest] = pkiCommands(dir, nodes);
-  const run = (argv: string[]) => runner.run(argv, { signal, timeout: 30_000 });
-  await run(ca!);
-  await Promise.all(rest.map(run));
+  const ca = issue(CA);
+  await Promise.all([
+    save(path.join(dir, 'ca'), ca),
+    save(path.join(dir, 'healthcheck-client'), issue(client('kube-etcd-healthcheck-client'), ca)),
+    save(path.join(dir, 'apiserver-etcd-client'), issue(client('kube-apiserver-etcd-client'), ca)),
+    ...nodes.map(async (n) => {
+      await mkdir(path.join(dir, n.container), { recursive: true });
+      await save(path.join(dir, n.container, 'server'), issue(member(n), ca));
+      await save(path.join(dir, n.container, 'peer'), issue(member(n), ca));
+    }),
+  ]);
   const out = new Map<string, string>();
   for (const n of nodes) {
     const root = path.join(dir, n.container, 'kubernetes');

@@ -8,7 +8,7 @@ import { TlsEtcdAccess, type EtcdEndpoint, type EtcdTls } from '../../clients/et
 import { leaderOf } from '../../clients/etcd/leader.js';
 import { DockerNodes, containersWithLabel, inspectContainers } from '../docker/index.js';
 import type { Lab, LabEnv, LabNode, UpResult } from '../types.js';
-import { makePki, pkiCommands } from './certs.js';
+import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';
 import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
 import { createNetwork, inspectNetwork, networkCreateArgv, subnetCandidates } from './network.js';
@@ -170,7 +170,7 @@ export class EtcdLab implements Lab {
       const members = this.members().map((n, i) => this.memberContainer(n, i));
       const build = path.join(this.env.stateDir, 'build');
       await rm(build, { recursive: true, force: true });
-      const folders = await makePki(this.env.runner, this.env.signal, build, members.map((m) => ({ container: m.node.container, ip: m.ip })));
+      const folders = await makePki(build, members.map((m) => ({ container: m.node.container, ip: m.ip })));
       const initialCluster = members.map((m) => `${m.node.container}=https://${m.ip}:2380`).join(',');
       const token = `${this.name}-${shapeOf(this.spec)}-${Date.now().toString(36)}`;
       await Promise.all(members.map(async (m) => {
@@ -258,7 +258,7 @@ export class EtcdLab implements Lab {
     return [
       `# adopt a left-over lab labelled ${OWNER_LABEL}=${this.name} of the same shape${this.spec.reuse ? '' : ' (reuse: false: remove it)'}; else:`,
       `${prettyCommand(networkCreateArgv(this.network, this.name, subnet))}  # next free /24 on "Pool overlaps"`,
-      ...pkiCommands(build, members.map((m) => ({ container: m.node.container, ip: m.ip }))).map(prettyCommand),
+      ...planPki(build, members.map((m) => ({ container: m.node.container, ip: m.ip }))),
       ...members.flatMap((m) => [prettyCommand(createArgv(m)), prettyCommand(copyInArgv(path.join(build, m.node.container, 'kubernetes'), m.node.container))]),
       prettyCommand(startArgv(members.map((m) => m.node.container))),
       prettyCommand(copyOutArgv(members[0]!.node.container, this.env.stateDir)),
