@@ -40,6 +40,15 @@ const fromDaemon = (res: EngineResponse): string => `Error response from daemon:
 const q = encodeURIComponent;
 const json = (v: unknown): string => `${JSON.stringify(v, null, 4)}\n`;
 
+/** `--label k=v` flags as the API's Labels; `--label k` is an empty value, as with the CLI. */
+function labelsOf(f: Flags): Record<string, string> {
+  const pairs = ((f.label as string[] | undefined) ?? []).map((l) => {
+    const eq = l.indexOf('=');
+    return eq < 0 ? [l, ''] : [l.slice(0, eq), l.slice(eq + 1)];
+  });
+  return Object.fromEntries(pairs);
+}
+
 /** `docker start a b`: each in turn; the CLI prints the names it managed and the errors of the rest. */
 function eachContainer(verb: string, request: (api: Api, name: string, flags: Flags) => [string, string], accept: number[] = [204, 304], notFoundOk?: (f: Flags) => boolean): Route['serve'] {
   return async (api, flags, names) => {
@@ -110,7 +119,7 @@ const routes: Record<string, Route> = {
     },
     min: 1, stopAtFirstPositional: true,
     async serve(api, f, [image, ...cmd]) {
-      const labels = Object.fromEntries(((f.label as string[] | undefined) ?? []).map((l) => [l.split('=')[0]!, l.slice(l.indexOf('=') + 1)]));
+      const labels = labelsOf(f);
       const network = f.network as string | undefined;
       const body = {
         Image: image, Cmd: cmd.length ? cmd : undefined, Hostname: f.hostname, Labels: labels, StopSignal: f.stopSignal,
@@ -159,7 +168,7 @@ const routes: Record<string, Route> = {
     flags: { '--driver': ['driver', 'value'], '-d': ['driver', 'value'], '--subnet': ['subnet', 'value'], '--gateway': ['gateway', 'value'], '--label': ['label', 'multi'] },
     min: 1,
     async serve(api, f, [name]) {
-      const labels = Object.fromEntries(((f.label as string[] | undefined) ?? []).map((l) => [l.split('=')[0]!, l.slice(l.indexOf('=') + 1)]));
+      const labels = labelsOf(f);
       const config = f.subnet ? [{ Subnet: f.subnet, ...(f.gateway ? { Gateway: f.gateway } : {}) }] : [];
       const res = await api.call('POST', '/networks/create', {
         Name: name, Driver: f.driver ?? 'bridge', CheckDuplicate: true, Labels: labels, IPAM: { Driver: 'default', Config: config },

@@ -21,7 +21,7 @@ api.onCommand((c) => { if (c.via === 'engine') engineUsed.push(c.argv.slice(1, 3
 
 const createArgv = (n: string, ip: string): string[] => [
   'docker', 'create', '--name', name(n), '--hostname', name(n), '--network', NET, '--ip', ip,
-  '--label', LABEL, '--label', 'io.x-k8s.kind.role=control-plane', '--stop-signal', 'SIGTERM', IMAGE, 'sleep', '300',
+  '--label', LABEL, '--label', 'io.x-k8s.kind.role=control-plane', '--label', 'dev.kdrill.bare', '--stop-signal', 'SIGTERM', IMAGE, 'sleep', '300',
 ];
 
 const inspect = (n: string) => JSON.parse(docker('container', 'inspect', name(n)))[0];
@@ -66,6 +66,7 @@ describe.skipIf(skipLab)('docker commands through the Engine API = through the C
     const [a, b] = [inspect('by-cli'), inspect('by-api')];
     expect(b.Config.Hostname).toBe(name('by-api'));
     expect(b.Config.Labels).toEqual(a.Config.Labels);
+    expect(b.Config.Labels['dev.kdrill.bare']).toBe('');
     expect(b.Config.StopSignal).toBe(a.Config.StopSignal);
     expect(b.Config.Cmd).toEqual(a.Config.Cmd);
     expect(b.Config.Image).toBe(a.Config.Image);
