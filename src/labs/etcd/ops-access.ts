@@ -141,17 +141,26 @@ export class OpsEtcd {
     return Promise.all(this.members().map((m) => this.status(m, ctx.signal, 2_000).catch((e: unknown) => ({ member: m.node, error: errText(e) }))));
   }
 
-  /** Runs `fn` on the first member that answers (like etcdctl with several endpoints, but in order and without retrying a call that reached etcd). */
+  /**
+   * Runs `fn` on the first member that answers a status call (like etcdctl with several endpoints,
+   * but in order and without retrying a call that reached etcd). One client per member tried: the
+   * status call and `fn` share it.
+   */
   async any<T>(ctx: { signal: AbortSignal }, fn: (c: Etcd3, m: OpsMember) => Promise<T>): Promise<T> {
     const errors: string[] = [];
     for (const m of this.members()) {
+      let answered = false;
       try {
-        await this.status(m, ctx.signal, 2_000);
+        return await this.with(m, async (c) => {
+          await c.maintenance.status(deadline(2_000));
+          answered = true;
+          return fn(c, m);
+        }, ctx.signal);
       } catch (e) {
+        // A member that answered: its error is the operation's, not a reason to try another member.
+        if (answered) throw e;
         errors.push(`${m.node}: ${errText(e)}`);
-        continue;
       }
-      return this.with(m, (c) => fn(c, m), ctx.signal);
     }
     throw new Error(`no etcd member answers (${errors.join('; ')})`);
   }
