@@ -23,7 +23,7 @@ export interface DrillOutline {
 }
 
 export type DrillEventBody =
-  | { type: 'drill.start'; drill: { name: string; title?: string; file: string }; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean; outline?: DrillOutline }
+  | { type: 'drill.start'; drill: { name: string; title?: string; file: string }; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean; outline?: DrillOutline; monotonicMs?: number }
   | { type: 'lab.up'; provider: string; name: string; created: boolean; nodes: string[] }
   | { type: 'lab.down'; provider: string; name: string; removed: boolean; reason: string }
   | { type: 'lab.error'; message: string; invalidated: boolean }
@@ -48,6 +48,11 @@ export class EventBus {
   private subscribers: Subscriber[] = [];
   private seq = 0;
   readonly startedAt = performance.now();
+  /**
+   * The monotonic clock (process.hrtime, ms) at `ms: 0`: the clock of V8's CPU profiles, so a
+   * journal lines up with `node --cpu-prof` (bench/attribute.mjs).
+   */
+  readonly monotonicOrigin = Number(process.hrtime.bigint()) / 1e6 - (performance.now() - this.startedAt);
   readonly events: DrillEvent[] = [];
 
   subscribe(s: Subscriber): void {

@@ -93,7 +93,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   process.on('SIGTERM', onSignal);
 
   try {
-    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill) });
+    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill), monotonicMs: Math.round(events.monotonicOrigin * 1000) / 1000 });
     const result = await engine.run();
     await tree?.done();
     const { files } = writeReports(runDir, events.events);
