@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Soak: SIGINT at random moments of a drill. Every time, kdrill must run the restore and remove the
-// lab it created (exit 130, or 0 when the drill had already finished), and a container WITHOUT
-// kdrill's label — named and labelled like one of the lab's kind nodes — must be left untouched.
+// lab it created (exit 130), and a container WITHOUT kdrill's label — named and labelled like one
+// of the lab's kind nodes — must be left untouched.
+// The moments are drawn over the drill's own duration, measured first by one run without a
+// signal; a signal that would come after kdrill exited is drawn again, so that every one of the
+// runs is really interrupted. Each line says where the signal landed (from the run's journal).
 // `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml]`
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : def);
@@ -19,38 +21,84 @@ const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
 const owned = () => docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${lab.name}`, '--format', '{{.Names}}');
 
 const bystander = `${lab.name}-control-plane9`;
-docker('rm', '-f', bystander);
+execFileSync('docker', ['rm', '-f', bystander], { stdio: 'ignore' });
 docker('run', '-d', '--name', bystander, '--label', `io.x-k8s.kind.cluster=${lab.name}`, '--label', 'io.x-k8s.kind.role=control-plane',
   '--entrypoint', 'sleep', lab.image ?? 'kdrill/etcd:3.4.23', '3600');
 const before = docker('inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.State.Running}}', bystander);
 
+/** Runs the drill; SIGINT after delayMs (none when undefined). */
 function once(delayMs) {
   return new Promise((resolve) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-soak-'));
+    const started = Date.now();
     const child = spawn(process.execPath, ['bin/kdrill.js', 'run', drill, '--report-dir', dir, '--progress', 'plain'], {
       cwd: root, env: { ...process.env, CI: 'true', KDRILL_STATE_DIR: path.join(dir, 'state') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let signalledAt;
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGINT'), delayMs);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
+    const timer = delayMs === undefined ? undefined : setTimeout(() => { signalledAt = Date.now(); child.kill('SIGINT'); }, delayMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, ms: Date.now() - started, signalledAt, journal: journalOf(dir) });
+    });
   });
 }
 
+function journalOf(dir) {
+  const drillDir = existsSync(dir) && readdirSync(dir).find((d) => d !== 'state');
+  if (!drillDir) return [];
+  const runDir = readdirSync(path.join(dir, drillDir))[0];
+  const file = runDir && path.join(dir, drillDir, runDir, 'journal.jsonl');
+  return file && existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
+
+/** Where the run was when the signal came: the last phase or step the journal had begun. */
+function landedIn(journal, at) {
+  let where = 'start-up (before the journal)';
+  for (const e of journal) {
+    if (Date.parse(e.t) > at) break;
+    if (e.type === 'drill.start') where = 'start-up';
+    if (e.type === 'phase.start') where = e.phase === 'lab' ? 'lab up' : e.phase;
+    if (e.type === 'step.start') where = `${e.phase === 'restore' ? 'restore' : 'step'} "${e.name}"`;
+    if (e.type === 'lab.down' || e.type === 'drill.end') where = 'after the run';
+  }
+  return where;
+}
+
+const baseline = await once(undefined);
+if (baseline.code !== 0 || owned() !== '') {
+  console.log(`the drill does not pass without a signal (exit ${baseline.code}):\n${baseline.out.split('\n').slice(-25).join('\n')}`);
+  process.exit(1);
+}
+console.log(`${drill}: ${(baseline.ms / 1000).toFixed(1)} s without a signal; ${runs} SIGINTs drawn over that time`);
+
 let failures = 0;
-const maxDelay = Number(arg('--max-delay-ms', 15000));
+const where = new Map();
 for (let i = 1; i <= runs; i++) {
-  const delay = Math.round(300 + Math.random() * (maxDelay - 300));
-  const started = Date.now();
-  const { code, out } = await once(delay);
+  let r, delay;
+  for (let draw = 0; draw < 5; draw++) {
+    delay = Math.round(200 + Math.random() * (baseline.ms - 400));
+    r = await once(delay);
+    if (r.code !== 0 || r.signalledAt === undefined || r.ms > delay + 50) break;
+    // kdrill exited 0 before the signal could matter (this run was faster): draw again.
+  }
   const left = owned();
   const now = docker('inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.State.Running}}', bystander);
-  const ok = (code === 130 || code === 0) && left === '' && now === before;
+  // Five draws in a row that all came after kdrill had exited: this run was not interrupted at all.
+  const landed = r.signalledAt === undefined ? 'nothing (kdrill had exited: not interrupted)' : landedIn(r.journal, r.signalledAt);
+  const end = r.journal.find((e) => e.type === 'drill.end');
+  // Exit 130 with the journal saying "interrupted"; exit 0 only for a signal after the run ended.
+  const exitOk = r.signalledAt !== undefined
+    && ((r.code === 130 && (end === undefined || end.status === 'interrupted')) || (r.code === 0 && landed === 'after the run'));
+  const ok = exitOk && left === '' && now === before;
   if (!ok) failures++;
-  console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s → exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s; lab containers left: ${left || 'none'}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
-  if (!ok) console.log(out.split('\n').slice(-25).join('\n'));
+  where.set(landed.replace(/ ".*"/, ''), (where.get(landed.replace(/ ".*"/, '')) ?? 0) + 1);
+  console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s, in ${landed} → exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s; lab containers left: ${left || 'none'}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
+  if (!ok) console.log(r.out.split('\n').slice(-25).join('\n'));
 }
 docker('rm', '-f', bystander);
+console.log(`landed in: ${[...where].map(([k, n]) => `${k} ${n}`).join(', ')}`);
 console.log(`${runs - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);
