@@ -73,6 +73,21 @@ describe('kdrill run: the restore always runs (real kdrill process)', () => {
     expect(ps).not.toContain(`sleep ${marker}`);
   });
 
+  it('one SIGINT during the restore lets the restore finish, and the run ends interrupted (130), not passed', async () => {
+    const t = setup();
+    const run = spawnKdrill(['run', drill, ...t.args, '--set', 'restoreSleep=1.5']);
+    await waitForJournal(t.reports, (ev) => ev.some((e) => e.type === 'step.start' && e.name === 'undo two'));
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    // The restore step that was running when the signal came was not cut short.
+    expect(logLines(t.log)).toEqual(['second', 'restore-1', 'restore-2']);
+    const { events } = journalOf(t.reports);
+    expect(events.find((e) => e.type === 'step.end' && e.name === 'undo two')).toMatchObject({ status: 'passed' });
+    expect(events.at(-1)).toMatchObject({ type: 'drill.end', status: 'interrupted', exitCode: 130 });
+  });
+
   it('a second SIGINT exits at once and names the restore steps that did not run', async () => {
     const t = setup();
     const run = spawnKdrill(['run', drill, ...t.args, '--set', 'first=sleep 30', '--set', 'restoreSleep=30']);
