@@ -7,10 +7,11 @@
 // runs is really interrupted. Each line says where the signal landed (from the run's journal).
 // `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml]`
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { journalOf } from './journal.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : def);
@@ -31,7 +32,7 @@ function once(delayMs) {
   return new Promise((resolve) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-soak-'));
     const started = Date.now();
-    const child = spawn(process.execPath, ['bin/kdrill.js', 'run', drill, '--report-dir', dir, '--progress', 'plain'], {
+    const child = spawn(process.execPath, ['bin/kdrill.js', 'run', drill, '--report-dir', path.join(dir, 'runs'), '--progress', 'plain'], {
       cwd: root, env: { ...process.env, CI: 'true', KDRILL_STATE_DIR: path.join(dir, 'state') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -41,17 +42,9 @@ function once(delayMs) {
     const timer = delayMs === undefined ? undefined : setTimeout(() => { signalledAt = Date.now(); child.kill('SIGINT'); }, delayMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, out, ms: Date.now() - started, signalledAt, journal: journalOf(dir) });
+      resolve({ code, out, ms: Date.now() - started, signalledAt, journal: journalOf(path.join(dir, 'runs')) });
     });
   });
-}
-
-function journalOf(dir) {
-  const drillDir = existsSync(dir) && readdirSync(dir).find((d) => d !== 'state');
-  if (!drillDir) return [];
-  const runDir = readdirSync(path.join(dir, drillDir))[0];
-  const file = runDir && path.join(dir, drillDir, runDir, 'journal.jsonl');
-  return file && existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
 
 /** Where the run was when the signal came: the last phase or step the journal had begun. */
@@ -94,7 +87,8 @@ for (let i = 1; i <= runs; i++) {
     && ((r.code === 130 && (end === undefined || end.status === 'interrupted')) || (r.code === 0 && landed === 'after the run'));
   const ok = exitOk && left === '' && now === before;
   if (!ok) failures++;
-  where.set(landed.replace(/ ".*"/, ''), (where.get(landed.replace(/ ".*"/, '')) ?? 0) + 1);
+  const phase = landed.replace(/ ".*"/, '');
+  where.set(phase, (where.get(phase) ?? 0) + 1);
   console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s, in ${landed} → exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s; lab containers left: ${left || 'none'}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
   if (!ok) console.log(r.out.split('\n').slice(-25).join('\n'));
 }
