@@ -3,14 +3,15 @@
 // lab it created (exit 130), and a container WITHOUT kdrill's label — named and labelled like one
 // of the lab's kind nodes — must be left untouched.
 // The moments are drawn over the drill's own duration, measured first by one run without a
-// signal; a signal that would come after kdrill exited is drawn again, so that every one of the
-// runs is really interrupted. Each line says where the signal landed (from the run's journal).
+// signal; a signal that would come after kdrill exited is drawn again, within the duration of the
+// run that ended first, so that every one of the runs is really interrupted. Each line says where the signal landed (from the run's journal).
 // `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml]`
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { interruptOnce } from './draw.mjs';
 import { journalOf } from './journal.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -70,16 +71,10 @@ console.log(`${drill}: ${(baseline.ms / 1000).toFixed(1)} s without a signal; ${
 let failures = 0;
 const where = new Map();
 for (let i = 1; i <= runs; i++) {
-  let r, delay;
-  for (let draw = 0; draw < 5; draw++) {
-    delay = Math.round(200 + Math.random() * (baseline.ms - 400));
-    r = await once(delay);
-    if (r.code !== 0 || r.signalledAt === undefined || r.ms > delay + 50) break;
-    // kdrill exited 0 before the signal could matter (this run was faster): draw again.
-  }
+  const { run: r, delay, draws } = await interruptOnce(once, baseline.ms);
   const left = owned();
   const now = docker('inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.State.Running}}', bystander);
-  // Five draws in a row that all came after kdrill had exited: this run was not interrupted at all.
+  // Eight draws in a row that all came after kdrill had exited: this run was not interrupted at all.
   const landed = r.signalledAt === undefined ? 'nothing (kdrill had exited: not interrupted)' : landedIn(r.journal, r.signalledAt);
   const end = r.journal.find((e) => e.type === 'drill.end');
   // Exit 130 with the journal saying "interrupted"; exit 0 only for a signal after the run ended.
@@ -89,7 +84,7 @@ for (let i = 1; i <= runs; i++) {
   if (!ok) failures++;
   const phase = landed.replace(/ ".*"/, '');
   where.set(phase, (where.get(phase) ?? 0) + 1);
-  console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s, in ${landed} → exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s; lab containers left: ${left || 'none'}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
+  console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s${draws > 1 ? ` (draw ${draws})` : ''}, in ${landed} → exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s; lab containers left: ${left || 'none'}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
   if (!ok) console.log(r.out.split('\n').slice(-25).join('\n'));
 }
 docker('rm', '-f', bystander);
