@@ -21,7 +21,7 @@ describe.skipIf(skipLab)('etcd.writes on a real lab', () => {
   });
 
   it('measures the gap of each fault, per step', async () => {
-    const probe = await etcdWrites.start(ctx, etcdWrites.params.parse({ interval: '100ms', maxUnavailable: '3s' }));
+    const probe = await etcdWrites.start(ctx, etcdWrites.params.parse({ interval: '100ms', maxUnavailable: '5s' }));
     await delay(500);
     step('kill a follower');
     await act('node.kill', { node: 'follower' });
@@ -34,7 +34,9 @@ describe.skipIf(skipLab)('etcd.writes on a real lab', () => {
     await delay(500);
     step('kill the leader');
     await act('node.kill', { node: 'leader' });
-    await delay(3_000);
+    // Longer than the slowest election seen (2.6 s; a split vote adds up to another 2 s), so that
+    // the gap ends with the new leader, not with the old one's restart.
+    await delay(5_000);
     await act('node.start', { node: 'leader', waitFor: 'member' });
     const verdict = await probe.stop();
     const summary = ctx.events.events.find((e) => e.type === 'probe.summary');
@@ -44,7 +46,7 @@ describe.skipIf(skipLab)('etcd.writes on a real lab', () => {
     expect(gap('kill a follower')).toBeLessThan(400);
     expect(gap('stop the leader')).toBeLessThan(700);
     expect(gap('kill the leader')).toBeGreaterThan(500); // an election timeout (1 s) minus the luck of timing
-    expect(gap('kill the leader')).toBeLessThan(3_000);
+    expect(gap('kill the leader')).toBeLessThan(4_500); // elected before the old leader came back
     expect(verdict.ok).toBe(true);
     expect(ctx.events.events.filter((e) => e.type === 'probe.sample').length).toBeGreaterThan(50);
   });
