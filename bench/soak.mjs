@@ -3,8 +3,8 @@
 // lab it created (exit 130), and a container WITHOUT kdrill's label — named and labelled like one
 // of the lab's kind nodes — must be left untouched.
 // The moments are drawn over the drill's own duration, measured first by one run without a
-// signal; a signal that would come after kdrill exited is drawn again, within the duration of the
-// run that ended first, so that every one of the runs is really interrupted. Each line says where the signal landed (from the run's journal).
+// signal, and drawn again when kdrill exited first (bench/draw.mjs), so that every run is really
+// interrupted. Each line says where the signal landed (from the run's journal).
 // `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml]`
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -74,7 +74,7 @@ for (let i = 1; i <= runs; i++) {
   const { run: r, delay, draws } = await interruptOnce(once, baseline.ms);
   const left = owned();
   const now = docker('inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.State.Running}}', bystander);
-  // Eight draws in a row that all came after kdrill had exited: this run was not interrupted at all.
+  // Every draw came after kdrill had exited: this run was not interrupted at all.
   const landed = r.signalledAt === undefined ? 'nothing (kdrill had exited: not interrupted)' : landedIn(r.journal, r.signalledAt);
   const end = r.journal.find((e) => e.type === 'drill.end');
   // Exit 130 with the journal saying "interrupted"; exit 0 only for a signal after the run ended.
