@@ -1,4 +1,5 @@
-import type { EtcdAccess, MemberProbe } from './access.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EtcdAccess, MemberProbe, MemberStatus } from './access.js';
 
 /**
  * Who leads, from the members' own statuses: the leader ID the answering members agree on (a
@@ -14,13 +15,52 @@ export function leaderOf(probes: MemberProbe[]): { leaderId?: string; leaderNode
   return { leaderId, leaderNode, claims };
 }
 
+/**
+ * The leader that answers for itself: an answering member that names itself leader (the highest
+ * raft term wins while a cut-off old leader still does). Followers go on naming a dead leader until
+ * their election timeout, so a leader ID that only others name is no leader.
+ */
+export function liveLeader(probes: MemberProbe[]): MemberStatus | undefined {
+  return probes
+    .flatMap((p) => (p.ok && p.status.leaderId === p.status.memberId ? [p.status] : []))
+    .sort((a, b) => b.raftTerm - a.raftTerm)[0];
+}
+
+/**
+ * Healthy, as `etcdctl endpoint health` means it: the member answers, raises no alarm, and is in
+ * touch with a live leader. A survivor without quorum still answers Status, but names no leader
+ * (a follower, after its election timeout) or steps down (a leader, after check-quorum): not healthy.
+ */
+export function healthyMembers(probes: MemberProbe[]): MemberStatus[] {
+  const leader = liveLeader(probes);
+  if (!leader) return [];
+  return probes.flatMap((p) => (p.ok && p.status.errors.length === 0 && p.status.leaderId === leader.memberId ? [p.status] : []));
+}
+
 /** The state key under which the leader before the last fault (or first check) is kept. */
 export const LEADER_REFERENCE = 'etcd.leader.reference';
 
-/** The node that leads now, or undefined when no answering member knows one. */
+/** The node that leads now (answering for itself), or undefined when no answering member does. */
 export async function currentLeader(etcd: EtcdAccess, deadlineMs?: number): Promise<{ node?: string; probes: MemberProbe[] }> {
   const probes = await etcd.statusAll(deadlineMs);
-  const { leaderId, leaderNode } = leaderOf(probes);
-  const node = leaderNode ?? (leaderId ? await etcd.nodeOfMember(leaderId) : undefined);
-  return { node, probes };
+  return { node: liveLeader(probes)?.node, probes };
+}
+
+/**
+ * The leader, waiting up to `timeoutMs` for one: right after the leader is lost, the followers need an
+ * election timeout (1–2 s, more after a split vote) to elect the next. Undefined when none is elected.
+ */
+export async function awaitLeader(
+  etcd: EtcdAccess,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  deadlineMs?: number,
+): Promise<{ node?: string; probes: MemberProbe[]; waitedMs: number }> {
+  const t = performance.now();
+  for (;;) {
+    const found = await currentLeader(etcd, deadlineMs);
+    const waitedMs = Math.round(performance.now() - t);
+    if (found.node || waitedMs >= timeoutMs) return { ...found, waitedMs };
+    await delay(100, undefined, { signal });
+  }
 }

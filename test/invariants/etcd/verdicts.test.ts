@@ -7,9 +7,10 @@ import { keyVerdict } from '../../../src/invariants/etcd/key.js';
 import { readOnlyVerdict } from '../../../src/invariants/etcd/read-only.js';
 import { writableVerdict } from '../../../src/invariants/etcd/writable.js';
 import type { MemberProbe } from '../../../src/clients/etcd/access.js';
+import { healthyMembers, liveLeader } from '../../../src/clients/etcd/leader.js';
 
 describe('quorumVerdict', () => {
-  const want = (w: { members?: number; healthy?: number; hasQuorum?: boolean } = {}) => ({ hasQuorum: true, ...w });
+  const want = (w: { members?: number; healthy?: number; answering?: number; hasQuorum?: boolean } = {}) => ({ hasQuorum: true, ...w });
   it.each([
     [{ members: 3, healthy: 3 }, want(), true, '3 of 3 members healthy, quorum is 2: holds'],
     [{ members: 3, healthy: 2 }, want(), true, '2 of 3 members healthy, quorum is 2: holds'],
@@ -20,12 +21,37 @@ describe('quorumVerdict', () => {
     [{ members: 5, healthy: 3 }, want(), true, '3 of 5 members healthy, quorum is 3: holds'],
     [{ members: 1, healthy: 1 }, want(), true, '1 of 1 members healthy, quorum is 1: holds'],
     [{ members: 3, healthy: 3 }, want({ healthy: 2 }), false, '3 of 3 members healthy, quorum is 2: holds; expected 2 healthy'],
+    // A survivor without quorum answers Status but is not healthy: what it is counted as, and said.
+    [{ members: 3, healthy: 0, answering: 1 }, want({ answering: 1, healthy: 0, hasQuorum: false }), true, '0 of 3 members healthy (1 more answers, but has no leader or an alarm), quorum is 2: lost, as expected'],
+    [{ members: 3, healthy: 0, answering: 1 }, want({ healthy: 1, hasQuorum: false }), false, '0 of 3 members healthy (1 more answers, but has no leader or an alarm), quorum is 2: lost; expected 1 healthy'],
+    [{ members: 3, healthy: 0, answering: 0 }, want({ answering: 1, hasQuorum: false }), false, '0 of 3 members healthy, quorum is 2: lost; expected 1 answering'],
+    [{ members: 5, healthy: 2, answering: 4 }, want(), false, '2 of 5 members healthy (2 more answer, but have no leader or an alarm), quorum is 3: lost; expected quorum to hold'],
     [{ members: 2, healthy: 2 }, want({ members: 3 }), false, '2 of 2 members healthy, quorum is 2: holds; expected 3 members, the member list has 2'],
   ])('%j with %j', (facts, w, ok, message) => {
     const v = quorumVerdict(facts, w);
     expect(v.ok).toBe(ok);
     expect(v.message).toBe(message);
     if (!ok) expect(v.observed).toBeDefined();
+  });
+});
+
+describe('liveLeader / healthyMembers', () => {
+  // Member statuses as the lab test (test/actions/node/faults.test.ts) sees them after each fault.
+  const says = (node: string, leaderId: string, term = 2, errors: string[] = []): MemberProbe =>
+    ({ node, ok: true, latencyMs: 1, status: { node, memberId: node, leaderId, raftTerm: term, raftIndex: 9, dbSize: 1, version: '3.4', errors } });
+  const dead = (node: string): MemberProbe => ({ node, ok: false, error: 'deadline exceeded', latencyMs: 200 });
+  it.each([
+    ['all three follow a', [says('a', 'a'), says('b', 'a'), says('c', 'a')], 'a', ['a', 'b', 'c']],
+    ['a follower dead', [says('a', 'a'), says('b', 'a'), dead('c')], 'a', ['a', 'b']],
+    ['leader dead, followers still name it', [dead('a'), says('b', 'a'), says('c', 'a')], undefined, []],
+    ['quorum lost, the survivor names the dead leader', [dead('a'), says('b', 'a'), dead('c')], undefined, []],
+    ['quorum lost, the survivor stepped down', [says('a', '0'), dead('b'), dead('c')], undefined, []],
+    ['quorum lost, the survivor led and has not noticed yet', [says('a', 'a'), dead('b'), dead('c')], 'a', ['a']],
+    ['an alarm makes a member unhealthy', [says('a', 'a'), says('b', 'a', 2, ['NOSPACE']), says('c', 'a')], 'a', ['a', 'c']],
+    ['a cut-off old leader loses to the newer term', [says('a', 'a', 2), says('b', 'b', 3), says('c', 'b', 3)], 'b', ['b', 'c']],
+  ])('%s', (_name, probes, leader, healthy) => {
+    expect(liveLeader(probes)?.node).toBe(leader);
+    expect(healthyMembers(probes).map((m) => m.node)).toEqual(healthy);
   });
 });
 
