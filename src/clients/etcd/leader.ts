@@ -55,12 +55,12 @@ export async function awaitLeader(
   signal: AbortSignal | undefined,
   timeoutMs: number,
   deadlineMs?: number,
-): Promise<{ node?: string; probes: MemberProbe[]; waitedMs: number }> {
+): Promise<{ node?: string; probes: MemberProbe[]; waitedMs: number; polls: number }> {
   const t = performance.now();
-  for (;;) {
+  for (let polls = 1; ; polls++) {
     const found = await currentLeader(etcd, deadlineMs);
     const waitedMs = Math.round(performance.now() - t);
-    if (found.node || waitedMs >= timeoutMs) return { ...found, waitedMs };
+    if (found.node || waitedMs >= timeoutMs) return { ...found, waitedMs, polls };
     await delay(100, undefined, { signal });
   }
 }

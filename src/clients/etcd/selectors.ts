@@ -40,7 +40,7 @@ export async function resolveNode(
     // Only a member that answers as leader: right after a leader is lost the followers still name
     // it, and "the leader" of the next step is the one they elect.
     const waited = await awaitLeader(etcd, ctx.signal, LEADER_WAIT_MS);
-    if (waited.node && waited.waitedMs > 0) ctx.log?.(`waited ${waited.waitedMs} ms for an elected leader`);
+    if (waited.node && waited.polls > 1) ctx.log?.(`waited ${waited.waitedMs} ms for an elected leader`);
     found = waited;
     chosen = waited.node;
   } else {
