@@ -11,6 +11,12 @@ export interface RunOptions {
   allowFailure?: boolean;
   env?: Record<string, string>;
   cwd?: string;
+  /**
+   * For a command whose effect the Docker daemon completes even when its client goes away (create,
+   * run, network create, stop, kill…): an abort does not cut it short. It runs to its end (bounded
+   * by its timeout) and the abort is reported then, so that what it did is known and can be undone.
+   */
+  finishOnAbort?: boolean;
 }
 
 export interface RunResult {
@@ -67,7 +73,8 @@ export class CommandRunner {
     const outer = combine(this.baseSignal, opts.signal);
     if (outer?.aborted) throw new CommandError(argv, undefined, '', '', 'aborted');
     const timeout = AbortSignal.timeout(opts.timeout ?? CommandRunner.defaultTimeoutMs);
-    const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+    const cut = opts.finishOnAbort ? undefined : outer;
+    const signal = cut ? AbortSignal.any([cut, timeout]) : timeout;
     const started = performance.now();
     // Input, another environment (DOCKER_HOST…) or folder: only the CLI takes those as given.
     const plain = opts.input === undefined && opts.env === undefined && opts.cwd === undefined;

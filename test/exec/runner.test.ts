@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CommandRunner } from '../../src/exec/runner.js';
 import { CommandError, prettyCommand, shellQuote } from '../../src/exec/errors.js';
 
@@ -37,6 +40,34 @@ describe('CommandRunner', () => {
     setTimeout(() => ac.abort(), 100);
     const err = await runner.run(['sleep', '20'], { signal: ac.signal }).catch((e) => e);
     expect(err.reason).toBe('aborted');
+  });
+
+  it('finishOnAbort: the command runs to its end, then the abort is reported; without it, it is cut', async () => {
+    // The Docker daemon finishes a create whose client went away (measured: containers and networks
+    // made after curl's 15 ms timeout); such commands are run to their end so that their effect is known.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-finish-'));
+    const attempt = async (finishOnAbort: boolean, file: string) => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 100);
+      const started = Date.now();
+      const err = await runner.run(['sh', '-c', 'sleep 0.6; touch "$0"', path.join(dir, file)], { signal: ac.signal, finishOnAbort }).catch((e) => e);
+      return { err, ms: Date.now() - started, made: existsSync(path.join(dir, file)) };
+    };
+    const finished = await attempt(true, 'finished');
+    expect(finished.err.reason).toBe('aborted');
+    expect(finished.made).toBe(true);
+    expect(finished.ms).toBeGreaterThanOrEqual(550);
+    const cut = await attempt(false, 'cut');
+    expect(cut.err.reason).toBe('aborted');
+    expect(cut.ms).toBeLessThan(550);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(existsSync(path.join(dir, 'cut'))).toBe(false);
+    // Not started at all once aborted, finishOnAbort or not.
+    const ac = new AbortController();
+    ac.abort();
+    const refused = await runner.run(['sh', '-c', 'touch "$0"', path.join(dir, 'refused')], { signal: ac.signal, finishOnAbort: true }).catch((e) => e);
+    expect(refused.reason).toBe('aborted');
+    expect(existsSync(path.join(dir, 'refused'))).toBe(false);
   });
 
   it('says plainly when a tool is missing', async () => {

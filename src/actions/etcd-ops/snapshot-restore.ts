@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { settleAll } from '../../exec/batch.js';
 import type { ActionModule, Context } from '../../engine/types.js';
 import { deadline, opsEtcd, type MemberStatus, type OpsEtcd } from '../../labs/etcd/ops-access.js';
 import { firstClusterId, ledger, recordRestore, rememberClusterId, rpoOf } from '../../labs/etcd/ops-ledger.js';
@@ -73,7 +74,7 @@ export const snapshotRestore: ActionModule<Params> = {
     const cluster = initialCluster([...configs.values()].map((c) => ({ name: c.name, peerURL: String(c['initial-advertise-peer-urls']).split(',')[0]! })));
     const token = p.token ?? `${ctx.lab.name}-restored-${Date.now().toString(36)}`;
     const dataDir = freshDataDir('restored');
-    await Promise.all(members.map(async (m) => {
+    await settleAll(members.map(async (m) => {
       const cfg = configs.get(m.container)!;
       const peerURL = String(cfg['initial-advertise-peer-urls']).split(',')[0]!;
       await restoreMemberData(ctx, etcd.image, m.container, p.file, { name: cfg.name, initialCluster: cluster, token, peerURL, dataDir });

@@ -40,7 +40,8 @@ export async function createNetwork(runner: CommandRunner, network: string, lab:
   let last = '';
   for (const subnet of subnetCandidates(lab)) {
     try {
-      await runner.run(networkCreateArgv(network, lab, subnet), { signal, timeout: 30_000 });
+      // Finished even on a Ctrl-C: a network the daemon makes after kdrill looked would be left behind.
+      await runner.run(networkCreateArgv(network, lab, subnet), { signal, timeout: 30_000, finishOnAbort: true });
       return subnet;
     } catch (err) {
       if (err instanceof CommandError && /overlap/i.test(err.stderr)) {

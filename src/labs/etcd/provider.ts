@@ -2,6 +2,7 @@ import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { prettyCommand } from '../../exec/errors.js';
+import { settleAll } from '../../exec/batch.js';
 import { errorMessage, LabError } from '../../engine/errors.js';
 import type { Capability } from '../../engine/types.js';
 import { TlsEtcdAccess, type EtcdEndpoint, type EtcdTls } from '../../clients/etcd/index.js';
@@ -94,6 +95,11 @@ export class EtcdLab implements Lab {
     return this.env.runner.run(argv, { signal: this.env.signal, timeout });
   }
 
+  /** A command that makes something: a Ctrl-C lets it finish, so that the lab's down sees what it made. */
+  private make(argv: string[], timeout = 60_000) {
+    return this.env.runner.run(argv, { signal: this.env.signal, timeout, finishOnAbort: true });
+  }
+
   private memberContainer(node: LabNode, i: number): MemberContainer {
     return { lab: this.name, node, network: this.network, ip: nodeIp(this.subnet!, i), image: this.spec.image, shape: shapeOf(this.spec) };
   }
@@ -173,20 +179,21 @@ export class EtcdLab implements Lab {
       const folders = await makePki(build, members.map((m) => ({ container: m.node.container, ip: m.ip })));
       const initialCluster = members.map((m) => `${m.node.container}=https://${m.ip}:2380`).join(',');
       const token = `${this.name}-${shapeOf(this.spec)}-${Date.now().toString(36)}`;
-      await Promise.all(members.map(async (m) => {
+      await settleAll(members.map(async (m) => {
         const folder = folders.get(m.node.container)!;
         await writeFile(path.join(folder, 'etcd.yaml'), memberConfig(this.spec, { name: m.node.container, ip: m.ip, initialCluster }, token));
-        await this.run(createArgv(m));
+        await this.make(createArgv(m));
         await this.run(copyInArgv(folder, m.node.container));
       }));
       // One `docker start` per member, at once: docker starts the names of one command one by one,
       // and the first member waits for its peers anyway. The PKI comes out meanwhile.
-      await Promise.all([...members.map((m) => this.run(startArgv([m.node.container]))), this.copyPkiOut()]);
+      await settleAll<unknown>([...members.map((m) => this.run(startArgv([m.node.container]))), this.copyPkiOut()]);
       await this.waitHealthy();
       await this.upWorker();
     } catch (err) {
-      // Whatever this attempt made goes; a half-made lab must not be adopted by the next run.
-      await this.remove().catch((e) => this.env.log(`lab ${this.name}: cleanup after a failed up: ${errorMessage(e)}`, 'warn'));
+      // Whatever this attempt made goes; a half-made lab must not be adopted by the next run. After a
+      // Ctrl-C this signal is spent: the engine's lab down removes it, with a signal of its own.
+      if (!this.env.signal.aborted) await this.remove().catch((e) => this.env.log(`lab ${this.name}: cleanup after a failed up: ${errorMessage(e)}`, 'warn'));
       throw err;
     }
   }

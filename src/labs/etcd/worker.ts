@@ -95,7 +95,7 @@ export async function createWorker(env: WorkerEnv, t: WorkerTarget, readyTimeout
     env.log(`worker ${name}: left over from an earlier run, reused`);
     if (!found.running) await env.runner.run(['docker', 'start', name], { signal: env.signal, timeout: 30_000 });
   } else {
-    await env.runner.run(workerRunArgv(t), { signal: env.signal, timeout: 60_000 });
+    await env.runner.run(workerRunArgv(t), { signal: env.signal, timeout: 60_000, finishOnAbort: true });
   }
   await waitWorkerReady(env, t, readyTimeoutMs);
   return !found;
