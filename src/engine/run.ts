@@ -109,10 +109,11 @@ export class DrillRun {
       }
     }
     for (const { name, probe } of running) await this.stopProbe(name, probe);
-    // A Ctrl-C that came during the restore still ends the run as interrupted (exit 130).
-    if (this.o.interrupt.aborted) this.setStatus('interrupted', 'interrupted: the restore ran');
     await this.down(created);
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
+    // A Ctrl-C that came during the restore, the final check or lab down still ends the run as
+    // interrupted (exit 130): the shell or script that started kdrill must see that it was stopped.
+    if (this.o.interrupt.aborted) this.setStatus('interrupted', 'interrupted: the restore ran');
     unlock();
     return this.end(events);
   }

@@ -98,6 +98,11 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     await tree?.done();
     const { files } = writeReports(runDir, events.events);
     process.stdout.write(`\n${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}\nreports: ${path.relative(process.cwd(), runDir) || runDir} (${files.map((f) => path.basename(f)).join(', ')})\n`);
+    // A Ctrl-C after the drill ended (while the reports were written) is still a Ctrl-C to the caller.
+    if (interrupts > 0 && result.status !== 'interrupted') {
+      process.stderr.write(`kdrill: ${result.status} before the interrupt; exit 130 for the interrupt\n`);
+      return 130;
+    }
     return result.exitCode;
   } finally {
     journal.close();

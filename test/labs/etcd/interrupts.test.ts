@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseDrill } from '../../../src/drill/loader.js';
+import { DrillRun } from '../../../src/engine/run.js';
+import { EventBus } from '../../../src/engine/events.js';
 import { CommandRunner } from '../../../src/exec/runner.js';
 import { EtcdLab } from '../../../src/labs/etcd/index.js';
 import { etcdLabSchema } from '../../../src/labs/etcd/spec.js';
@@ -40,6 +46,41 @@ describe.skipIf(skipLab)('an interrupted lab up leaves nothing behind', () => {
       await delay(1_500); // time for a create the daemon was still doing to land
       expect(docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${lab.name}`, '--format', '{{.Names}}')).toBe('');
       expect(docker('network', 'ls', '--filter', `name=^${lab.network}$`, '--format', '{{.Name}}')).toBe('');
+    } finally {
+      forceRemove(lab);
+    }
+  });
+});
+
+/**
+ * Ctrl-C during lab down (found by the soak: the signal landed while the lab was being removed,
+ * and the run exited 0 PASSED). The caller pressed Ctrl-C: exit 130, and the lab is still removed.
+ */
+describe.skipIf(skipLab)('a Ctrl-C during lab down', () => {
+  it('still ends the run interrupted (exit 130), with the lab removed', async () => {
+    const name = `kdt-intdown-${process.pid % 10000}`;
+    const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-intdown-'));
+    const file = path.join(dir, 'drill.yaml');
+    writeFileSync(file, [
+      'apiVersion: kdrill/v1', 'kind: Drill', 'metadata: {name: intdown}',
+      `lab: {provider: etcd, name: ${name}, members: 1}`,
+      'steps:', '  - name: one write', '    action: etcd.put', '    with: {key: k, value: v}', '',
+    ].join('\n'));
+    const drill = parseDrill(readFileSync(file, 'utf8'), file);
+    const interrupt = new AbortController();
+    const runner = new CommandRunner();
+    // The lab's first `docker rm` is lab down's (nothing was left over to remove at up).
+    runner.onCommand((e) => { if (e.argv[1] === 'rm' && !interrupt.signal.aborted) interrupt.abort(); });
+    const events = new EventBus();
+    const lab = new EtcdLab(etcdLabSchema.parse(drill.lab), labEnv());
+    forceRemove(lab);
+    try {
+      const result = await new DrillRun({ drill, runDir: dir, labStateDir: path.join(dir, 'state'), runner, events, interrupt: interrupt.signal }).run();
+      expect(interrupt.signal.aborted).toBe(true);
+      expect(result).toMatchObject({ status: 'interrupted', exitCode: 130 });
+      expect(events.events.find((e) => e.type === 'lab.down')).toMatchObject({ removed: true });
+      expect(events.events.filter((e) => e.type === 'step.end').map((e) => (e as { status: string }).status)).toEqual(['passed']);
+      expect(docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${name}`, '--format', '{{.Names}}')).toBe('');
     } finally {
       forceRemove(lab);
     }
