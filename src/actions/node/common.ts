@@ -31,9 +31,11 @@ const lab0 = (ctx: PlanContext): string => ctx.lab.nodes()[0]!.name;
 export async function faultTarget(ctx: Context, node: string): Promise<string> {
   const etcd = ctx.lab.get<EtcdAccess>('etcd');
   if (!etcd) return node;
-  const { node: leader } = await currentLeader(etcd, 500);
-  if (leader) ctx.state.set(LEADER_REFERENCE, leader);
   const chosen = await resolveNode(ctx, etcd, node, 'pick');
+  // After the pick: when `leader` waited for an election, the leader before this fault is the one
+  // just elected (and it is the node picked), not the one an earlier fault took down.
+  const leader = node === 'leader' ? chosen : (await currentLeader(etcd, 500)).node;
+  if (leader) ctx.state.set(LEADER_REFERENCE, leader);
   if (isSelector(node)) ctx.log(`${node} is ${chosen}`);
   return chosen;
 }

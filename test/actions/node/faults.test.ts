@@ -82,6 +82,8 @@ describe.skipIf(skipLab)('node faults on a real etcd lab', () => {
     await act('node.kill', { node: 'leader' });
     const second = ctx.state.get('node.selected:leader') as string;
     expect(second).not.toBe(first);
+    // etcd.leader's `changed` compares with the leader before this fault: the one elected, not the first.
+    expect(ctx.state.get('etcd.leader.reference')).toBe(second);
     for (const n of [first, second]) expect(docker('inspect', '--format', '{{.State.Running}}', `${lab.name}-${n}`)).toBe('false');
     expect((await eventually('etcd.quorum', { answering: 1, healthy: 0, hasQuorum: false })).ok).toBe(true);
     await act('node.start', { node: first, waitFor: 'member' });
