@@ -83,38 +83,44 @@ export class DockerNodes {
     return (await this.inspect(ctx, node)).ips[this.target.network];
   }
 
-  // Every change of a node's state runs to its end on a Ctrl-C or a step timeout (finishOnAbort):
-  // the daemon finishes it anyway, and a stop that lands after the restore's start leaves the node down.
+  /**
+   * A change of the node's state: it runs to its end on a Ctrl-C or a step timeout (finishOnAbort).
+   * The daemon finishes it anyway, and a stop that lands after the restore's start leaves the node down.
+   */
+  private change(ctx: NodeOpsContext, argv: string[], timeout = 30_000) {
+    return ctx.runner.run(argv, { signal: ctx.signal, timeout, finishOnAbort: true });
+  }
+
   async stop(ctx: NodeOpsContext, node: string, graceMs = 10_000): Promise<void> {
     await this.goingDown(ctx, node);
     const graceSeconds = Math.ceil(graceMs / 1000);
-    await ctx.runner.run(this.argv('stop', node, { graceSeconds }), { signal: ctx.signal, timeout: graceMs + 30_000, finishOnAbort: true });
+    await this.change(ctx, this.argv('stop', node, { graceSeconds }), graceMs + 30_000);
   }
 
   async kill(ctx: NodeOpsContext, node: string): Promise<void> {
     await this.goingDown(ctx, node);
-    await ctx.runner.run(this.argv('kill', node), { signal: ctx.signal, timeout: 30_000, finishOnAbort: true });
+    await this.change(ctx, this.argv('kill', node));
   }
 
   async pause(ctx: NodeOpsContext, node: string): Promise<void> {
     await this.goingDown(ctx, node);
-    await ctx.runner.run(this.argv('pause', node), { signal: ctx.signal, timeout: 30_000, finishOnAbort: true });
+    await this.change(ctx, this.argv('pause', node));
   }
 
   async partition(ctx: NodeOpsContext, node: string): Promise<void> {
     const info = await this.goingDown(ctx, node);
     if (!info.networks.includes(this.target.network)) return; // already cut off
-    await ctx.runner.run(this.argv('partition', node), { signal: ctx.signal, timeout: 30_000, finishOnAbort: true });
+    await this.change(ctx, this.argv('partition', node));
   }
 
   /** Starts a stopped node (or unpauses a paused one), then checks it came back on its old IP. */
   async start(ctx: NodeOpsContext, node: string): Promise<void> {
     const info = await this.inspect(ctx, node);
     if (info.paused) {
-      await ctx.runner.run(this.argv('unpause', node), { signal: ctx.signal, timeout: 30_000, finishOnAbort: true });
+      await this.change(ctx, this.argv('unpause', node));
     } else if (!info.running) {
       try {
-        await ctx.runner.run(this.argv('start', node), { signal: ctx.signal, timeout: 60_000, finishOnAbort: true });
+        await this.change(ctx, this.argv('start', node), 60_000);
       } catch (err) {
         // A fixed IP someone else took meanwhile: the node cannot come back as itself.
         if (err instanceof CommandError && /address already in use|conflicts with|no available IPv4/i.test(err.stderr)) {
@@ -129,7 +135,7 @@ export class DockerNodes {
 
   async unpause(ctx: NodeOpsContext, node: string): Promise<void> {
     const info = await this.inspect(ctx, node);
-    if (info.paused) await ctx.runner.run(this.argv('unpause', node), { signal: ctx.signal, timeout: 30_000, finishOnAbort: true });
+    if (info.paused) await this.change(ctx, this.argv('unpause', node));
   }
 
   /** Reconnects a partitioned node to the lab network with the IP it had. */
@@ -138,7 +144,7 @@ export class DockerNodes {
     if (!info.networks.includes(this.target.network)) {
       const ip = this.recorded(ctx, node) ?? this.target.expectedIp?.(node);
       if (!ip) ctx.log?.(`node ${node}: no IP recorded before the partition; docker picks one`, 'warn');
-      await ctx.runner.run(this.argv('heal', node, { ip }), { signal: ctx.signal, timeout: 30_000, finishOnAbort: true });
+      await this.change(ctx, this.argv('heal', node, { ip }));
     }
     await this.checkBack(ctx, node);
   }
