@@ -5,3 +5,4 @@ cd "$(dirname "$0")"
 for s in build-etcd-image.sh build-postgres-image.sh; do
   if [ -f "$s" ]; then bash "$s"; fi
 done
+bash build-kind-node-image.sh   # kdrill/kind-node:etcd-3.4.23: kind-shaped node TEST DOUBLE (test/labs/kind/harness.ts)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds kdrill/kind-node:etcd-3.4.23: a TEST DOUBLE of a kind node image (kindest/node) for the
+# kind lab's tests here, where kind, kubelet and containerd cannot run (LAB-FACTS.md). Made the
+# "tiny" way, offline, in seconds: Debian's etcd 3.4.23 and etcdctl, their glibc libraries and
+# busybox, imported with `docker import`.
+#   PID 1    /usr/local/bin/kubelet-double   runs the etcd static Pod from /etc/kubernetes/manifests
+#   crictl   /usr/bin/crictl                 the crictl test double (ps, exec, stop, logs, inspect)
+#   etcd     /usr/bin/etcd, /usr/bin/etcdctl (no etcdutl in 3.4; registry.k8s.io/etcd has none either)
+# The kind CLI test double (test/fakes/kind/kind) runs it and copies kubeadm's etcd PKI and the
+# etcd.yaml manifest in, and runs the nodes with kindest/node's stop signal, SIGRTMIN+3 (`docker
+# import` cannot set STOPSIGNAL; the kubelet double also stops on SIGTERM). No kubelet, no API server.
+# Idempotent: rebuilt only when missing or when its inputs changed (label dev.kdrill.inputs);
+# --force rebuilds.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/rootfs.sh"
+IMAGE=${KDRILL_KIND_NODE_IMAGE:-kdrill/kind-node:etcd-3.4.23}
+inputs=$(cat "$here/build-kind-node-image.sh" "$here/lib/rootfs.sh" "$here/kind-node/kubelet-double" "$here/kind-node/crictl" | sha256sum | cut -c1-16)
+if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{index .Config.Labels "dev.kdrill.inputs"}}' "$IMAGE" 2>/dev/null)" = "$inputs" ]; then
+  echo "$IMAGE: present"; exit 0
+fi
+started=$(date +%s.%N)
+if [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/etcdctl ] || [ ! -x /bin/busybox ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server etcd-client busybox-static >/dev/null
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,usr/bin,usr/local/bin,tmp,run,etc,root,var/lib/etcd,var/log/pods} \
+  "$root"/etc/kubernetes/{manifests,pki/etcd}
+cp /usr/bin/etcd /usr/bin/etcdctl "$root/usr/bin/"
+copy_libs "$root" /usr/bin/etcd /usr/bin/etcdctl
+install_busybox "$root" sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof \
+  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du \
+  find test [ true false basename dirname readlink stat timeout tee id uname which less vi
+install -m 0755 "$here/kind-node/kubelet-double" "$root/usr/local/bin/kubelet-double"
+install -m 0755 "$here/kind-node/crictl" "$root/usr/bin/crictl"
+# As in kindest/node: crictl's config points at containerd (read by the real crictl only).
+printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\n' > "$root/etc/crictl.yaml"
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\n' > "$root/etc/group"
+printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
+chmod 1777 "$root/tmp"
+chmod 700 "$root/var/lib/etcd"
+tar -C "$root" -c . | docker import \
+  --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENV ETCDCTL_API=3' \
+  --change 'LABEL dev.kdrill.test-double=kind-node' --change "LABEL dev.kdrill.inputs=$inputs" \
+  --change 'CMD ["/usr/local/bin/kubelet-double"]' \
+  - "$IMAGE" >/dev/null
+echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
