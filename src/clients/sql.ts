@@ -23,7 +23,7 @@ export interface SqlAccess {
 }
 
 export function sqlOf(lab: Lab): SqlAccess {
-  const s = lab.get<SqlAccess>('sql');
+  const s = lab.sql;
   if (!s) throw new Error(`lab "${lab.name}" (${lab.provider}) has no SQL database (kind: a Postgres pod; etcd lab: worker: postgres)`);
   return s;
 }

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { actions } from '../actions/registry.js';
-import { invariants } from '../invariants/registry.js';
-import { probes } from '../probes/registry.js';
-import { labProviders } from '../labs/registry.js';
+import type { Modules } from '../engine/types.js';
 import { drillSchema, duration, stepSchema } from './schema.js';
 
 type Module = { name: string; summary: string; params: z.ZodType };
@@ -21,7 +18,7 @@ function checkUnion(mods: Record<string, Module>): z.ZodType {
  * The drill format as a JSON Schema, built from the same zod schemas the loader uses: the envelope,
  * each action's `with`, each invariant's and probe's parameters, each lab provider's fields.
  */
-export function drillJsonSchema(): Record<string, unknown> {
+export function drillJsonSchema({ actions, invariants, probes, labs: labProviders }: Modules): Record<string, unknown> {
   // Named definitions ($defs) keep the schema small: the check list appears in every step.
   const checks = z.array(checkUnion(invariants).meta({ id: 'check' }));
   const step = z.union(

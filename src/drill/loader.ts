@@ -3,12 +3,8 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidDrillError, type Problem } from '../engine/errors.js';
-import { NODE_SELECTORS, type ActionModule, type InvariantModule, type ParamFiles } from '../engine/types.js';
-import { actions } from '../actions/registry.js';
-import { invariants } from '../invariants/registry.js';
-import { probes } from '../probes/registry.js';
-import { labProviders } from '../labs/registry.js';
-import type { LabProvider } from '../labs/types.js';
+import { NODE_SELECTORS, type ActionModule, type InvariantModule, type Modules, type ParamFiles, type ProbeModule } from '../engine/types.js';
+import { CAPABILITIES, type Capability, type LabProvider } from '../labs/types.js';
 import { parseDuration } from './duration.js';
 import { applyOverrides, substitute, type SubstitutionProblem } from './params.js';
 import { formatPath, Positions, type Path } from './positions.js';
@@ -17,12 +13,14 @@ import { unknownName } from './suggest.js';
 import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, type Check, type Drill, type ParamValue, type Step } from './types.js';
 
 export interface LoadOptions {
+  /** The modules names resolve to (src/cli/modules.ts: every registry). */
+  modules: Modules;
   /** `--set name=value` overrides. */
   set?: Record<string, string>;
 }
 
 /** Reads, checks and resolves a drill file. Throws InvalidDrillError with every problem found. */
-export function loadDrill(file: string, opts: LoadOptions = {}): Drill {
+export function loadDrill(file: string, opts: LoadOptions): Drill {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -32,7 +30,7 @@ export function loadDrill(file: string, opts: LoadOptions = {}): Drill {
   return parseDrill(text, file, opts);
 }
 
-export function parseDrill(text: string, file: string, opts: LoadOptions = {}): Drill {
+export function parseDrill(text: string, file: string, opts: LoadOptions): Drill {
   return new DrillChecker(text, file, opts).check();
 }
 
@@ -81,7 +79,7 @@ class DrillChecker {
     const restore = this.steps(drill.restore, 'restore', same, lab);
     this.uniqueNames([...steps.map((s) => ['steps', s] as const), ...restore.map((s) => ['restore', s] as const)]);
     const drillInvariants = this.checks(drill.invariants, ['invariants'], same, lab, 'invariant');
-    const drillProbes = this.checks(drill.probes, ['probes'], same, lab, 'probe');
+    const drillProbes = this.checks(drill.probes, ['probes'], same, lab, 'probe') as unknown as Check<ProbeModule>[];
     for (const s of subst) this.add(s.path, s.message);
 
     if (this.problems.length > 0) {
@@ -96,6 +94,7 @@ class DrillChecker {
       title: meta.title,
       description: meta.description,
       lab: lab!.spec as Drill['lab'],
+      provider: lab!.provider,
       params,
       invariants: drillInvariants,
       probes: drillProbes,
@@ -142,8 +141,9 @@ class DrillChecker {
     return params;
   }
 
-  private lab(spec: unknown): { provider: LabProvider; spec: unknown; nodes: string[] } | undefined {
+  private lab(spec: unknown): { provider: LabProvider; spec: unknown; nodes: string[]; offers: Capability[] } | undefined {
     if (!isObj(spec) || typeof spec.provider !== 'string') return undefined;
+    const labProviders = this.opts.modules.labs;
     const provider = labProviders[spec.provider];
     if (!provider) {
       this.add(['lab', 'provider'], unknownName('lab provider', spec.provider, Object.keys(labProviders)));
@@ -154,7 +154,7 @@ class DrillChecker {
       this.addZod(parsed.error, ['lab']);
       return undefined;
     }
-    return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, { drillDir: this.dir }) };
+    return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, { drillDir: this.dir }), offers: provider.capabilities(parsed.data) };
   }
 
   private steps(
@@ -168,6 +168,7 @@ class DrillChecker {
     list.forEach((s, i) => {
       if (!isObj(s) || typeof s.action !== 'string' || typeof s.name !== 'string') return;
       const at: Path = [key, i];
+      const actions = this.opts.modules.actions;
       const mod = actions[s.action];
       if (!mod) {
         this.add([...at, 'action'], unknownName('action', s.action, Object.keys(actions)));
@@ -185,6 +186,7 @@ class DrillChecker {
       out.push({
         name: s.name,
         action: s.action,
+        module: mod,
         params,
         explain: typeof s.explain === 'string' ? s.explain.trim() : undefined,
         timeoutMs: timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
@@ -205,9 +207,8 @@ class DrillChecker {
     kind: 'invariant' | 'probe',
   ): Check[] {
     if (!Array.isArray(list)) return [];
-    const registry: Record<string, InvariantModule | { name: string; params: z.ZodType; requires?: ActionModule['requires'] }> =
-      kind === 'invariant' ? invariants : probes;
-    const out: Check[] = [];
+    const registry: Record<string, InvariantModule | ProbeModule> = kind === 'invariant' ? this.opts.modules.invariants : this.opts.modules.probes;
+    const out: Check<InvariantModule | ProbeModule>[] = [];
     list.forEach((item, i) => {
       if (!isObj(item) || Object.keys(item).length !== 1) return;
       const name = Object.keys(item)[0]!;
@@ -224,9 +225,9 @@ class DrillChecker {
       const forMs = this.duration(holdFor, [...itemPath, 'for']) ?? 0;
       const params = this.moduleParams(mod, rest, itemPath, lab, itemPath);
       const { line, col } = this.positions.at(itemPath, true);
-      out.push({ name, params, withinMs, forMs, line, col });
+      out.push({ name, module: mod, params, withinMs, forMs, line, col });
     });
-    return out;
+    return out as Check[];
   }
 
   private duration(v: unknown, p: Path): number | undefined {
@@ -245,9 +246,9 @@ class DrillChecker {
     nameAt: Path,
   ): unknown {
     if (lab) {
-      const missing = (mod.requires ?? []).filter((c) => !lab.provider.capabilities.includes(c));
-      if (missing.length > 0) {
-        this.add(nameAt, `${mod.name} needs a lab with ${missing.join(', ')}; lab provider "${lab.provider.name}" has ${lab.provider.capabilities.join(', ') || 'none'}`, true);
+      for (const c of (mod.requires ?? []).filter((x) => !lab.offers.includes(x))) {
+        const why = lab.provider.lacks?.(lab.spec, c) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
+        this.add(nameAt, `${mod.name} needs ${CAPABILITIES[c]}: ${why}`, true);
       }
     }
     const parsed = mod.params.safeParse(value);

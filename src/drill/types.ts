@@ -1,4 +1,10 @@
-/** The drill as the engine sees it: checked, params substituted, paths resolved, durations in ms. */
+import type { ActionModule, InvariantModule, ProbeModule } from '../engine/types.js';
+import type { LabProvider } from '../labs/types.js';
+
+/**
+ * The drill as the engine sees it: checked, params substituted, paths resolved, durations in ms,
+ * and every name resolved to its module (the engine imports no registry).
+ */
 
 export type ParamValue = string | number | boolean;
 
@@ -7,9 +13,10 @@ export interface Located {
   col: number;
 }
 
-export interface Check extends Located {
+export interface Check<M = InvariantModule> extends Located {
   /** The invariant's (or probe's) name, e.g. `etcd.quorum`. */
   name: string;
+  module: M;
   params: unknown;
   withinMs: number;
   forMs: number;
@@ -18,6 +25,7 @@ export interface Check extends Located {
 export interface Step extends Located {
   name: string;
   action: string;
+  module: ActionModule;
   params: unknown;
   explain?: string;
   timeoutMs: number;
@@ -32,9 +40,11 @@ export interface Drill {
   title?: string;
   description?: string;
   lab: { provider: string; name?: string; [k: string]: unknown };
+  /** The lab provider named by `lab.provider`. */
+  provider: LabProvider;
   params: Record<string, ParamValue>;
   invariants: Check[];
-  probes: Check[];
+  probes: Check<ProbeModule>[];
   steps: Step[];
   restore: Step[];
 }

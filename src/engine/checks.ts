@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Check } from '../drill/types.js';
-import { invariants } from '../invariants/registry.js';
 import { errorMessage } from './errors.js';
 import type { CheckOutcome, Phase } from './events.js';
 import type { Context, Verdict } from './types.js';
@@ -12,7 +11,7 @@ export const POLL_INTERVAL_MS = 100;
  * long (a break restarts the hold while `within` allows). An invariant that throws does not hold.
  */
 export async function evaluateCheck(ctx: Context, check: Check, source: CheckOutcome['source']): Promise<CheckOutcome> {
-  const mod = invariants[check.name]!;
+  const mod = check.module;
   const started = performance.now();
   const deadline = started + check.withinMs;
   let attempts = 0;

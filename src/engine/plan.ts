@@ -1,8 +1,5 @@
 import type { Check, Drill, Step } from '../drill/types.js';
 import { formatDuration } from '../drill/duration.js';
-import { actions } from '../actions/registry.js';
-import { invariants } from '../invariants/registry.js';
-import { probes } from '../probes/registry.js';
 import type { Lab } from '../labs/types.js';
 import type { PlanContext } from './types.js';
 
@@ -15,7 +12,7 @@ export function planDrill(drill: Drill, lab: Lab, runDir: string, only?: string)
   out.push('', `lab up (${lab.provider} ${lab.name}):`, ...indent(lab.planUp(), 2));
   if (drill.probes.length) {
     out.push('', 'probes (during the whole drill):');
-    for (const p of drill.probes) out.push(`  ${p.name}`, ...indent(probes[p.name]!.plan(p.params, ctx), 4));
+    for (const p of drill.probes) out.push(`  ${p.name}`, ...indent(p.module.plan(p.params, ctx), 4));
   }
   if (drill.invariants.length) {
     out.push('', 'steady state (before the first step, after every step, after the restore):');
@@ -35,7 +32,7 @@ export function planDrill(drill: Drill, lab: Lab, runDir: string, only?: string)
 function stepPlan(step: Step, i: number, n: number, ctx: PlanContext): string[] {
   const out = [`  ${i + 1}/${n} ${step.name} [${step.action}, timeout ${formatDuration(step.timeoutMs)}]`];
   if (step.explain) out.push(...wrap(step.explain, 76).map((l) => `      # ${l}`));
-  out.push(...indent(actions[step.action]!.plan(step.params, ctx), 6));
+  out.push(...indent(step.module.plan(step.params, ctx), 6));
   if (step.expect.length) out.push('      expect:', ...checksPlan(step.expect, ctx, 8));
   return out;
 }
@@ -43,7 +40,7 @@ function stepPlan(step: Step, i: number, n: number, ctx: PlanContext): string[] 
 function checksPlan(checks: Check[], ctx: PlanContext, depth = 2): string[] {
   return checks.flatMap((c) => [
     `${' '.repeat(depth)}${c.name} (within ${formatDuration(c.withinMs)}${c.forMs ? `, for ${formatDuration(c.forMs)}` : ''})`,
-    ...indent(invariants[c.name]!.plan(c.params, ctx), depth + 2),
+    ...indent(c.module.plan(c.params, ctx), depth + 2),
   ]);
 }
 

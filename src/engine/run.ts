@@ -1,8 +1,5 @@
 import { performance as nodePerformance } from 'node:perf_hooks';
 import type { Drill, Step } from '../drill/types.js';
-import { actions } from '../actions/registry.js';
-import { probes as probeRegistry } from '../probes/registry.js';
-import { labProviders } from '../labs/registry.js';
 import type { Lab, LabEnv } from '../labs/types.js';
 import type { CommandRunner } from '../exec/runner.js';
 import { evaluateChecks } from './checks.js';
@@ -26,6 +23,8 @@ export interface EngineOptions {
   beforeStep?: (step: Step, phase: Phase, index: number, total: number, plan: string[]) => Promise<boolean>;
   /** Called when a step failed, before the restore runs (--pause-on-failure). */
   onFailure?: (step: Step, error: string) => Promise<void>;
+  /** The exit code of a verdict, for the journal's drill.end (src/cli/exit.ts owns the mapping). */
+  exitCodeOf(status: DrillStatus): number;
 }
 
 export interface EngineResult {
@@ -34,15 +33,6 @@ export interface EngineResult {
   reason?: string;
 }
 
-export const EXIT = { passed: 0, failed: 1, invalid: 2, lab: 3, interrupted: 130 } as const;
-
-const exitCodeOf: Record<DrillStatus, number> = {
-  passed: EXIT.passed,
-  failed: EXIT.failed,
-  error: EXIT.lab,
-  invalidated: EXIT.lab,
-  interrupted: EXIT.interrupted,
-};
 
 /**
  * The run lifecycle, in one place: lab up → probes → steady state → steps (each followed by its
@@ -67,7 +57,7 @@ export class DrillRun {
 
   async run(): Promise<EngineResult> {
     const { drill, events } = this.o;
-    const provider = labProviders[drill.lab.provider]!;
+    const provider = drill.provider;
     const env: LabEnv = {
       runner: this.o.runner.withSignal(this.o.interrupt),
       signal: this.o.interrupt,
@@ -126,7 +116,7 @@ export class DrillRun {
     // docker, etcd or Kubernetes (an idle loop is one waiting for their answers).
     const elu = nodePerformance.eventLoopUtilization(this.eluAtStart);
     events.emit({ type: 'measure', name: 'kdrill.busy', value: Math.round(elu.utilization * 1000) / 10, unit: '%' });
-    const exitCode = exitCodeOf[this.status];
+    const exitCode = this.o.exitCodeOf(this.status);
     events.emit({ type: 'drill.end', status: this.status, exitCode, durationMs: Math.round(performance.now() - this.started), reason: this.reason });
     return { status: this.status, exitCode, reason: this.reason };
   }
@@ -154,7 +144,7 @@ export class DrillRun {
   private async startProbes(ctx: Context): Promise<Array<{ name: string; probe: RunningProbe }>> {
     const out: Array<{ name: string; probe: RunningProbe }> = [];
     for (const spec of this.o.drill.probes) {
-      out.push({ name: spec.name, probe: await probeRegistry[spec.name]!.start(ctx, spec.params) });
+      out.push({ name: spec.name, probe: await spec.module.start(ctx, spec.params) });
     }
     return out;
   }
@@ -228,7 +218,7 @@ export class DrillRun {
     let error: string | undefined;
     let result: { output?: string; data?: Record<string, unknown> } | void = undefined;
     try {
-      result = await actions[step.action]!.run(ctx, step.params);
+      result = await step.module.run(ctx, step.params);
     } catch (err) {
       if (interruptible && this.o.interrupt.aborted) status = 'interrupted';
       else if (timeout.aborted) status = 'timeout';
@@ -267,7 +257,7 @@ export class DrillRun {
   }
 
   private plan(step: Step): string[] {
-    return actions[step.action]!.plan(step.params, { lab: this.lab, drillDir: this.o.drill.dir, runDir: this.o.runDir });
+    return step.module.plan(step.params, { lab: this.lab, drillDir: this.o.drill.dir, runDir: this.o.runDir });
   }
 
   private async down(created: boolean): Promise<void> {

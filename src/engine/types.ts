@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CommandRunner } from '../exec/runner.js';
 import type { EventBus } from './events.js';
-import type { Lab } from '../labs/types.js';
+import type { Capability, Lab, LabProvider } from '../labs/types.js';
 
 /** What every action, invariant and probe receives: the one context object of a run. */
 export interface Context {
@@ -46,8 +46,8 @@ export interface ParamFiles {
   output?: string[];
 }
 
-/** A capability a lab must offer for a module to work (checked by `kdrill validate`). */
-export type Capability = 'docker' | 'etcd' | 'kubernetes' | 'sql';
+/** A capability a lab must offer for a module to work (checked by `kdrill validate`); see src/labs/types.ts. */
+export type { Capability };
 
 export interface ActionModule<P = any> {
   name: string;
@@ -82,6 +82,14 @@ export interface InvariantModule<P = any> {
   plan(params: P, ctx: PlanContext): string[];
   /** Probe then verdict: gather data, then judge it with a pure function. Errors count as "does not hold". */
   check(ctx: Context, params: P): Promise<Verdict>;
+}
+
+/** Every module by name, handed to the loader (the CLI builds it from the registries; tests may build their own). */
+export interface Modules {
+  actions: Record<string, ActionModule>;
+  invariants: Record<string, InvariantModule>;
+  probes: Record<string, ProbeModule>;
+  labs: Record<string, LabProvider>;
 }
 
 /** A probe runs during the whole drill (from the first step to the end of the restore). */

@@ -1,6 +1,15 @@
 import type { z } from 'zod';
-import type { CommandRunner } from '../exec/runner.js';
-import type { Capability } from '../engine/types.js';
+import type { CommandRunner, RunResult } from '../exec/runner.js';
+import type { EtcdAccess } from '../clients/etcd/access.js';
+import type { KubeAccess } from '../clients/kube/access.js';
+import type { SqlAccess } from '../clients/sql.js';
+import type { EtcdMemberHost } from './members.js';
+
+/**
+ * The lab contract (kind's `Provider` idea): a lab says what it offers with typed, optional members.
+ * `tsc` checks what a lab hands over; `kdrill validate` checks a drill's modules against the names in
+ * CAPABILITIES, which are derived from this interface.
+ */
 
 /** What a lab needs to act: the process seam, logging and the run's abort signal. */
 export interface LabEnv {
@@ -21,15 +30,110 @@ export interface LabNode {
   role: 'control-plane' | 'worker' | 'load-balancer';
 }
 
+/** What a node operation needs from the run: the process seam, the abort signal, the run's state. */
+export interface NodeOpsContext {
+  runner: CommandRunner;
+  signal: AbortSignal;
+  /** Where a node's IP is recorded before it goes down (checked when it is back). */
+  state: Map<string, unknown>;
+  log?(message: string, level?: 'info' | 'warn' | 'error'): void;
+}
+
+export type NodeOp = 'stop' | 'kill' | 'start' | 'pause' | 'unpause' | 'partition' | 'heal';
+
+/** Node faults and their recoveries, on nodes the lab owns (checked before each one). */
+export interface NodeOps {
+  /** The container or VM of a node name; throws on a node the lab does not have (or never touches). */
+  container(node: string): string;
+  /** The exact operations of `op` for --dry-run. */
+  plan(op: NodeOp, node: string, opts?: { graceSeconds?: number }): string[];
+  /** The stop signal, then SIGKILL after `graceMs`. */
+  stop(ctx: NodeOpsContext, node: string, graceMs?: number): Promise<void>;
+  kill(ctx: NodeOpsContext, node: string): Promise<void>;
+  /** Starts (or unpauses) a node and checks it came back as itself (same IP). */
+  start(ctx: NodeOpsContext, node: string): Promise<void>;
+  pause(ctx: NodeOpsContext, node: string): Promise<void>;
+  unpause(ctx: NodeOpsContext, node: string): Promise<void>;
+  /** Cuts the node off the lab network. */
+  partition(ctx: NodeOpsContext, node: string): Promise<void>;
+  /** Puts a partitioned node back on the lab network, as itself. */
+  heal(ctx: NodeOpsContext, node: string): Promise<void>;
+}
+
+/** A node as a place to run commands (kind's `Node.Command()`): docker exec here, ssh on kubeadm hosts. */
+export interface NodeShell {
+  /** The argv that runs `argv` inside the node, for --dry-run and errors. */
+  argv(node: string, argv: readonly string[]): string[];
+  /** Runs `argv` inside the node (a running one). A non-zero exit throws unless `allowFailure`. */
+  exec(ctx: ShellContext, node: string, argv: readonly string[], opts?: { timeoutMs?: number; allowFailure?: boolean }): Promise<RunResult>;
+  /** Copies a host file into the node (running or stopped). */
+  copyIn(ctx: ShellContext, node: string, hostPath: string, nodePath: string): Promise<void>;
+  /** Copies a node's file out to the host (running or stopped). */
+  copyOut(ctx: ShellContext, node: string, nodePath: string, hostPath: string): Promise<void>;
+}
+
+export interface ShellContext {
+  runner: CommandRunner;
+  signal: AbortSignal;
+}
+
 /**
- * A lab provider (kind's `Provider` idea): one per kind of lab, one folder each under src/labs.
+ * The capabilities a lab may offer, each an interface of its own. A module names what it needs in
+ * `requires`; the loader refuses a drill whose lab lacks it, before anything runs.
+ */
+export interface LabCapabilities {
+  /** Node faults: stop, kill, pause, partition and their recoveries. */
+  nodeOps?: NodeOps;
+  /** Commands and file copies inside a node. */
+  shell?: NodeShell;
+  /** etcd: status, keys, maintenance, snapshots, membership. */
+  etcd?: EtcdAccess;
+  /** One etcd member's process, data dir and config (member replace, snapshot restore). */
+  members?: EtcdMemberHost;
+  /** The Kubernetes API and kubectl. */
+  kubernetes?: KubeAccess;
+  /** SQL where the app's data lives. */
+  sql?: SqlAccess;
+}
+
+export type Capability = keyof LabCapabilities;
+
+/** Every capability with the words `validate` uses for it; `satisfies` keeps it in step with LabCapabilities. */
+export const CAPABILITIES = {
+  nodeOps: 'node operations (stop, kill, pause, partition)',
+  shell: 'commands inside a node',
+  etcd: 'etcd access',
+  members: 'etcd member operations (member replace, snapshot restore)',
+  kubernetes: 'a Kubernetes API',
+  sql: 'a SQL database',
+} as const satisfies Record<Capability, string>;
+
+export const capabilityNames = Object.keys(CAPABILITIES) as Capability[];
+
+/** The capabilities a lab object hands over (the members that are set). */
+export function capabilitiesOf(lab: LabCapabilities): Capability[] {
+  return capabilityNames.filter((c) => lab[c] !== undefined);
+}
+
+/** A lab's capability, or an error that names the lab and what it lacks. */
+export function need<C extends Capability>(lab: Lab, capability: C): NonNullable<LabCapabilities[C]> {
+  const value = lab[capability];
+  if (value === undefined) throw new Error(`lab "${lab.name}" (${lab.provider}) offers no ${CAPABILITIES[capability]}`);
+  return value as NonNullable<LabCapabilities[C]>;
+}
+
+/**
+ * A lab provider: one per kind of lab, one folder each under src/labs, one line in src/labs/registry.ts.
  * `schema` validates the drill's `lab:` section; `create` gives the lab object the engine drives.
  */
 export interface LabProvider<S extends { provider: string } = any> {
   name: string;
   summary: string;
   schema: z.ZodType<S>;
-  capabilities: Capability[];
+  /** What a lab of this spec offers, known before it exists (`validate` checks modules against it). */
+  capabilities(spec: S): Capability[];
+  /** The reason a capability this provider has in general is missing for this spec, for `validate`. */
+  lacks?(spec: S, capability: Capability): string | undefined;
   /** Node names known before the lab exists (used by `validate` to check `node:` params). */
   nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
   create(spec: S, env: LabEnv): Lab;
@@ -44,10 +148,9 @@ export interface UpResult {
   created: boolean;
 }
 
-export interface Lab {
+export interface Lab extends LabCapabilities {
   provider: string;
   name: string;
-  capabilities: Capability[];
   /** The env, rebound by the engine to each phase's abort signal. */
   env: LabEnv;
   /** Brings the lab up; on failure it removes whatever it created itself before throwing (LabError). */
@@ -60,6 +163,4 @@ export interface Lab {
   /** Operations `up` would perform, for --dry-run. */
   planUp(): string[];
   planDown(): string[];
-  /** Provider-specific capabilities (etcd access, kube access, sql); see src/labs/*. */
-  get<T>(capability: Capability): T | undefined;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadDrill, parseDrill } from '../../src/drill/loader.js';
 import { InvalidDrillError, type Problem } from '../../src/engine/errors.js';
+import { modules } from '../../src/cli/modules.js';
 
 const head = `apiVersion: kdrill/v1
 kind: Drill
@@ -13,7 +14,7 @@ lab: {provider: local}
 
 function problems(text: string, set?: Record<string, string>): Problem[] {
   try {
-    parseDrill(text, 'd.yaml', { set });
+    parseDrill(text, 'd.yaml', { modules, set });
   } catch (err) {
     if (err instanceof InvalidDrillError) return err.problems;
     throw err;
@@ -39,7 +40,7 @@ restore:
   - name: b
     action: sleep
     with: {duration: 10ms}
-`, 'x/d.yaml', { set: { n: '5' } });
+`, 'x/d.yaml', { modules, set: { n: '5' } });
     expect(d.params).toEqual({ n: 5, word: 'hi' });
     expect(d.steps[0]!.params).toMatchObject({ run: ['echo', 'hi-5'], exitCode: 0 });
     expect(d.steps[0]!.timeoutMs).toBe(120_000);
@@ -53,7 +54,7 @@ restore:
     const d = parseDrill(`${head}params: {ms: 5}
 steps:
   - {name: a, action: exec, with: {run: [true], exitCode: "\${params.ms}"}}
-`, 'd.yaml');
+`, 'd.yaml', { modules });
     expect((d.steps[0]!.params as { exitCode: number }).exitCode).toBe(5);
   });
 
@@ -62,7 +63,7 @@ steps:
   - name: w
     action: wait
     with: {until: [{command: {run: [true], within: 2s}}]}
-`, 'd.yaml');
+`, 'd.yaml', { modules });
     expect((d.steps[0]!.params as { until: unknown[] }).until[0]).toMatchObject({ name: 'command', withinMs: 2000 });
   });
 });
@@ -107,7 +108,7 @@ describe('loader: every problem, with its place', () => {
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, `${head}steps: [{name: a, action: nope}]\n`);
     try {
-      loadDrill(file);
+      loadDrill(file, { modules });
       expect.unreachable();
     } catch (err) {
       expect((err as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:27: steps\\[0\\]\\.action: unknown action "nope"`));

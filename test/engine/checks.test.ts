@@ -6,6 +6,7 @@ import { createContext } from '../../src/engine/context.js';
 import { EventBus } from '../../src/engine/events.js';
 import { CommandRunner } from '../../src/exec/runner.js';
 import { localProvider } from '../../src/labs/local/provider.js';
+import { command } from '../../src/invariants/command.js';
 import { tempDir } from '../helpers/kdrill.js';
 
 // Real processes (`test -e`) against a real file that appears and disappears.
@@ -17,7 +18,7 @@ function ctx() {
 }
 
 const exists = (file: string, withinMs: number, forMs = 0) => ({
-  name: 'command', params: { run: ['test', '-e', file], exitCode: 0, timeout: '5s' }, withinMs, forMs, line: 1, col: 1,
+  name: 'command', module: command, params: { run: ['test', '-e', file], exitCode: 0, timeout: '5s' }, withinMs, forMs, line: 1, col: 1,
 });
 
 describe('evaluateCheck: within and for', () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compact } from '../../src/actions/etcd-ops/compact.js';
-import { defrag } from '../../src/actions/etcd-ops/defrag.js';
-import { fill } from '../../src/actions/etcd-ops/fill.js';
-import { alarmDisarm } from '../../src/actions/etcd-ops/alarm-disarm.js';
-import { etcdAlarms } from '../../src/invariants/etcd-ops/alarms.js';
-import { etcdDbSize } from '../../src/invariants/etcd-ops/db-size.js';
+import { compact } from '../../src/actions/etcd/compact.js';
+import { defrag } from '../../src/actions/etcd/defrag.js';
+import { fill } from '../../src/actions/etcd/fill.js';
+import { alarmDisarm } from '../../src/actions/etcd/alarm-disarm.js';
+import { etcdAlarms } from '../../src/invariants/etcd/alarms.js';
+import { etcdDbSize } from '../../src/invariants/etcd/db-size.js';
 import { ETCD_IMAGE, hasImage, measures, startCluster, type TestCluster } from './helpers/etcd-cluster.js';
 
 const ready = hasImage(ETCD_IMAGE);

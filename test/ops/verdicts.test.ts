@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { defragOrder } from '../../src/actions/etcd-ops/defrag.js';
-import { pickSource } from '../../src/actions/etcd-ops/snapshot-save.js';
-import { alarmsVerdict } from '../../src/invariants/etcd-ops/alarms.js';
-import { dbSizeVerdict } from '../../src/invariants/etcd-ops/db-size.js';
-import { clusterIdVerdict } from '../../src/invariants/etcd-ops/cluster-id.js';
-import { rpoVerdict } from '../../src/invariants/etcd-ops/rpo.js';
-import { snapshotVerdict } from '../../src/invariants/etcd-ops/snapshot-valid.js';
-import { replaceRefusal } from '../../src/labs/etcd/ops-members.js';
-import { parseBytes } from '../../src/labs/etcd/ops-units.js';
+import { defragOrder } from '../../src/actions/etcd/defrag.js';
+import { pickSource } from '../../src/actions/etcd/snapshot-save.js';
+import { alarmsVerdict } from '../../src/invariants/etcd/alarms.js';
+import { dbSizeVerdict } from '../../src/invariants/etcd/db-size.js';
+import { clusterIdVerdict } from '../../src/invariants/etcd/cluster-id.js';
+import { rpoVerdict } from '../../src/invariants/etcd/rpo.js';
+import { snapshotVerdict } from '../../src/invariants/etcd/snapshot-valid.js';
+import { replaceRefusal } from '../../src/clients/etcd/membership.js';
+import { parseBytes } from '../../src/drill/units.js';
 
-const st = (member: string, leader = false) => ({ member, leader });
+const st = (node: string, leader = false) => ({ node, leader });
 
 describe('pure verdicts (tables)', () => {
   it.each([
     [[st('control-plane', true), st('control-plane2'), st('control-plane3')], ['control-plane2', 'control-plane3', 'control-plane']],
     [[st('control-plane3'), st('control-plane10', true), st('control-plane2')], ['control-plane2', 'control-plane3', 'control-plane10']],
   ])('defrag order: followers first, leader last %#', (members, order) => {
-    expect(defragOrder(members).map((m) => m.member)).toEqual(order);
+    expect(defragOrder(members).map((m) => m.node)).toEqual(order);
   });
 
   it.each([
@@ -34,7 +34,7 @@ describe('pure verdicts (tables)', () => {
     [{ max: 1000 }, 900, 100, true], [{ max: 1000 }, 1001, 100, false],
     [{ fragmentationBelow: 0.5 }, 1000, 600, true], [{ fragmentationBelow: 0.5 }, 1000, 400, false],
     [{ fragmentationAbove: 0.5 }, 1000, 400, true], [{ fragmentationAbove: 0.5 }, 1000, 600, false],
-  ])('dbSize %j size %d in use %d', (p, dbSize, dbSizeInUse, ok) => expect(dbSizeVerdict(p, [{ member: 'cp', dbSize, dbSizeInUse }]).ok).toBe(ok));
+  ])('dbSize %j size %d in use %d', (p, dbSize, dbSizeInUse, ok) => expect(dbSizeVerdict(p, [{ node: 'cp', dbSize, dbSizeInUse }]).ok).toBe(ok));
 
   it.each([
     [false, 'a', ['a', 'a'], true], [false, 'a', ['b', 'b'], false], [true, 'a', ['b'], true], [true, 'a', ['a'], false], [true, 'a', ['b', 'c'], false], [false, 'a', [], false],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { describeAttempts, onAnyMember, requireEtcd } from '../../clients/etcd/ops.js';
+import { describeAttempts, onAnyMember } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
 
 const params = z
   .strictObject({
@@ -17,7 +18,7 @@ export const etcdDelete: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [p.key !== undefined ? `etcd DeleteRange ${p.key}` : `etcd DeleteRange --prefix ${p.prefix}`],
   async run(ctx, p) {
-    const r = await onAnyMember(requireEtcd(ctx.lab), (c, o) => {
+    const r = await onAnyMember(need(ctx.lab, 'etcd'), (c, o) => {
       const b = c.delete();
       return (p.key !== undefined ? b.key(p.key) : b.prefix(p.prefix!)).options(o).exec();
     }, { deadlineMs: 5_000 });

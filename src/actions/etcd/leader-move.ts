@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { requireEtcd } from '../../clients/etcd/ops.js';
 import { currentLeader, LEADER_REFERENCE } from '../../clients/etcd/leader.js';
 import { within } from '../../clients/etcd/client.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   to: z.string().min(1).describe('The node to lead next, or follower (any current follower)'),
@@ -17,7 +17,7 @@ export const etcdLeaderMove: ActionModule<z.output<typeof params>> = {
   requires: ['etcd'],
   plan: (p) => [`etcd Status on every member (who leads), then MoveLeader to ${p.to} sent to the leader (etcdctl move-leader)`],
   async run(ctx, p) {
-    const etcd = requireEtcd(ctx.lab);
+    const etcd = need(ctx.lab, 'etcd');
     const { node: leader, probes } = await currentLeader(etcd, 1_000);
     if (!leader) throw new Error('no leader to move');
     ctx.state.set(LEADER_REFERENCE, leader);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { describeAttempts, onAnyMember, requireEtcd } from '../../clients/etcd/ops.js';
+import { describeAttempts, onAnyMember } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   key: z.string().min(1).describe('The key; with count > 1 the keys are <key>/1 … <key>/<count>'),
@@ -20,7 +21,7 @@ export const etcdPut: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [`etcd Put ${p.count === 1 ? p.key : `${p.key}/1 … ${p.key}/${p.count}`} = ${JSON.stringify(p.value)} (first member that acknowledges, 2 s deadline each)`],
   async run(ctx, p) {
-    const etcd = requireEtcd(ctx.lab);
+    const etcd = need(ctx.lab, 'etcd');
     let last: string | undefined;
     const keys = keysOf(p);
     // Small batches in parallel: thousands of keys in seconds, without flooding a 2-core machine.

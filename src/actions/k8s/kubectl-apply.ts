@@ -17,7 +17,7 @@ export function applyArgs(p: Params): string[] {
 
 /** Where --dry-run points kubectl before the lab exists: the same path the lab will write. */
 export function kubeconfigFor(ctx: PlanContext): string {
-  return ctx.lab.get<{ kubeconfig: string }>('kubernetes')?.kubeconfig ?? '<kubeconfig>';
+  return ctx.lab.kubernetes?.kubeconfig ?? '<kubeconfig>';
 }
 
 /** `kubectl apply -f`: the natural tool for a folder of manifests (ordering, many kinds, server-side defaults). */

@@ -5,7 +5,7 @@ import { parseDuration } from '../../drill/duration.js';
 import { duration } from '../../drill/schema.js';
 import { LabError } from '../../engine/errors.js';
 import type { ActionModule } from '../../engine/types.js';
-import type { DockerNodes } from '../../labs/docker/index.js';
+import { need } from '../../labs/types.js';
 import { holderNode } from '../../invariants/k8s/lease-holder.js';
 import { drillNodeName } from '../../invariants/k8s/nodes.js';
 
@@ -23,10 +23,10 @@ export const k8sStopLeaseHolder: ActionModule<Params> = {
   name: 'k8s.lease.stopHolder',
   summary: "stop the node of a Lease's current holder (e.g. the active kube-scheduler)",
   params,
-  requires: ['kubernetes', 'docker'],
+  requires: ['kubernetes', 'nodeOps'],
   plan(p, ctx) {
     const { namespace, name } = splitRef(p.lease);
-    const docker = ctx.lab.get<DockerNodes>('docker');
+    const docker = ctx.lab.nodeOps;
     const example = docker?.plan('stop', ctx.lab.nodes()[0]!.name, { graceSeconds: Math.ceil(parseDuration(p.grace)! / 1000) }) ?? [];
     return [`GET ${apiPaths.lease(namespace, name)}  # holder = spec.holderIdentity up to "_"`, ...example.map((l) => l.replace(ctx.lab.nodes()[0]!.container, '<holder node>'))];
   },
@@ -36,8 +36,7 @@ export const k8sStopLeaseHolder: ActionModule<Params> = {
     const host = holderNode(lease.holder);
     if (!host) throw new Error(`Lease ${p.lease} has no holder: nothing to fail over`);
     const node = drillNodeName(ctx.lab, host);
-    const docker = ctx.lab.get<DockerNodes>('docker');
-    if (!docker) throw new LabError(`lab provider ${ctx.lab.provider} has no docker nodes`);
+    const docker = need(ctx.lab, 'nodeOps');
     ctx.state.set(stoppedHolderKey(p.lease), node);
     ctx.state.set(`k8s.leaseHolder:${p.lease}`, lease.holder);
     await docker.stop({ runner: ctx.runner, signal: ctx.signal, state: ctx.state, log: ctx.log }, node, parseDuration(p.grace)!);

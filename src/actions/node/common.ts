@@ -1,25 +1,23 @@
 import { z } from 'zod';
 import { LabError } from '../../engine/errors.js';
 import type { Context, PlanContext } from '../../engine/types.js';
-import type { DockerNodes, NodeOp } from '../../labs/docker/index.js';
-import type { EtcdAccess } from '../../clients/etcd/access.js';
+import type { NodeOp, NodeOps } from '../../labs/types.js';
 import { currentLeader, LEADER_REFERENCE } from '../../clients/etcd/leader.js';
 import { isSelector, resolveNode, selectionKey } from '../../clients/etcd/selectors.js';
 
 export const nodeParam = z.string().min(1).describe('A lab node (control-plane2) or leader / follower, resolved from etcd at run time');
 
-export function dockerOf(lab: Context['lab'] | PlanContext['lab']): DockerNodes {
-  const docker = lab.get<DockerNodes>('docker');
-  if (!docker) throw new LabError(`lab provider ${lab.provider} has no docker nodes`);
-  return docker;
+export function nodeOpsOf(lab: Context['lab'] | PlanContext['lab']): NodeOps {
+  if (!lab.nodeOps) throw new LabError(`lab provider ${lab.provider} has no node operations`);
+  return lab.nodeOps;
 }
 
 /** --dry-run lines of a node operation; a selector shows as a placeholder resolved at run time. */
 export function planNodeOp(ctx: PlanContext, op: NodeOp, node: string, opts: { graceSeconds?: number } = {}): string[] {
-  const docker = dockerOf(ctx.lab);
+  const docker = nodeOpsOf(ctx.lab);
   if (!isSelector(node)) return docker.plan(op, node, opts);
   const how = ['start', 'unpause', 'heal'].includes(op) ? `the node the last fault on "${node}" picked` : `the current ${node} (etcd Status of every member)`;
-  return [`# ${node} = ${how}`, ...docker.plan(op, lab0(ctx), opts).map((l) => l.replace(new RegExp(docker.target.container(lab0(ctx)), 'g'), `<${node}>`))];
+  return [`# ${node} = ${how}`, ...docker.plan(op, lab0(ctx), opts).map((l) => l.replace(new RegExp(docker.container(lab0(ctx)), 'g'), `<${node}>`))];
 }
 
 const lab0 = (ctx: PlanContext): string => ctx.lab.nodes()[0]!.name;
@@ -29,7 +27,7 @@ const lab0 = (ctx: PlanContext): string => ctx.lab.nodes()[0]!.name;
  * with it) and, for `leader` / `follower`, which node was picked (node.start recalls it).
  */
 export async function faultTarget(ctx: Context, node: string): Promise<string> {
-  const etcd = ctx.lab.get<EtcdAccess>('etcd');
+  const etcd = ctx.lab.etcd;
   if (!etcd) return node;
   const chosen = await resolveNode(ctx, etcd, node, 'pick');
   // After the pick: when `leader` waited for an election, the leader before this fault is the one

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { dockerOf, nodeParam, opsContext, planNodeOp, recoveryTarget, nothingPicked } from './common.js';
+import { nodeOpsOf, nodeParam, opsContext, planNodeOp, recoveryTarget, nothingPicked } from './common.js';
 
 const params = z.strictObject({ node: nodeParam });
 
@@ -10,12 +10,12 @@ export const nodeHeal: ActionModule<z.output<typeof params>> = {
   summary: 'reconnect a partitioned node to the lab network, on its old IP',
   params,
   nodeParams: ['node'],
-  requires: ['docker'],
+  requires: ['nodeOps'],
   plan: (p, ctx) => planNodeOp(ctx, 'heal', p.node),
   async run(ctx, p) {
     const node = recoveryTarget(ctx, p.node);
     if (!node) return nothingPicked(p.node);
-    await dockerOf(ctx.lab).heal(opsContext(ctx), node);
+    await nodeOpsOf(ctx.lab).heal(opsContext(ctx), node);
     return { output: `${node} back on the lab network`, data: { node } };
   },
 };

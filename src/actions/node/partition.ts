@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { dockerOf, faultTarget, nodeParam, opsContext, planNodeOp } from './common.js';
+import { nodeOpsOf, faultTarget, nodeParam, opsContext, planNodeOp } from './common.js';
 
 const params = z.strictObject({ node: nodeParam });
 
@@ -10,11 +10,11 @@ export const nodePartition: ActionModule<z.output<typeof params>> = {
   summary: 'cut a node off the lab network (docker network disconnect)',
   params,
   nodeParams: ['node'],
-  requires: ['docker'],
+  requires: ['nodeOps'],
   plan: (p, ctx) => planNodeOp(ctx, 'partition', p.node),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);
-    await dockerOf(ctx.lab).partition(opsContext(ctx), node);
+    await nodeOpsOf(ctx.lab).partition(opsContext(ctx), node);
     return { output: `${node} cut off the lab network`, data: { node } };
   },
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { dockerOf, faultTarget, nodeParam, opsContext, planNodeOp } from './common.js';
+import { nodeOpsOf, faultTarget, nodeParam, opsContext, planNodeOp } from './common.js';
 
 const params = z.strictObject({ node: nodeParam });
 
@@ -10,11 +10,11 @@ export const nodePause: ActionModule<z.output<typeof params>> = {
   summary: 'freeze a node (docker pause): a hung machine',
   params,
   nodeParams: ['node'],
-  requires: ['docker'],
+  requires: ['nodeOps'],
   plan: (p, ctx) => planNodeOp(ctx, 'pause', p.node),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);
-    await dockerOf(ctx.lab).pause(opsContext(ctx), node);
+    await nodeOpsOf(ctx.lab).pause(opsContext(ctx), node);
     return { output: `${node} paused`, data: { node } };
   },
 };

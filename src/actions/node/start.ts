@@ -1,8 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import type { EtcdAccess } from '../../clients/etcd/access.js';
-import { dockerOf, nodeParam, opsContext, planNodeOp, recoveryTarget, nothingPicked } from './common.js';
+import { nodeOpsOf, nodeParam, opsContext, planNodeOp, recoveryTarget, nothingPicked } from './common.js';
 
 const params = z.strictObject({
   node: nodeParam,
@@ -16,15 +15,15 @@ export const nodeStart: ActionModule<z.output<typeof params>> = {
   summary: 'start a stopped node (and check its IP did not change)',
   params,
   nodeParams: ['node'],
-  requires: ['docker'],
+  requires: ['nodeOps'],
   plan: (p, ctx) => [...planNodeOp(ctx, 'start', p.node), ...(p.waitFor === 'member' ? ['# until its etcd member answers Status and names a leader'] : [])],
   async run(ctx, p) {
     const node = recoveryTarget(ctx, p.node);
     if (!node) return nothingPicked(p.node);
     const t = performance.now();
-    await dockerOf(ctx.lab).start(opsContext(ctx), node);
-    const etcd = ctx.lab.get<EtcdAccess>('etcd');
-    if (p.waitFor === 'member' && etcd && etcd.endpoints().some((e) => e.node === node)) {
+    await nodeOpsOf(ctx.lab).start(opsContext(ctx), node);
+    const etcd = ctx.lab.etcd;
+    if (p.waitFor === 'member' && etcd && etcd.members().some((e) => e.node === node)) {
       for (;;) {
         const s = await etcd.status(node, 500);
         if (s.ok && s.status.leaderId !== '0') break;

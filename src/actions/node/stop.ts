@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ActionModule } from '../../engine/types.js';
-import { dockerOf, faultTarget, nodeParam, opsContext, planNodeOp } from './common.js';
+import { nodeOpsOf, faultTarget, nodeParam, opsContext, planNodeOp } from './common.js';
 
 const params = z.strictObject({
   node: nodeParam,
@@ -15,12 +15,12 @@ export const nodeStop: ActionModule<z.output<typeof params>> = {
   summary: 'stop a node (stop signal, SIGKILL after the grace period)',
   params,
   nodeParams: ['node'],
-  requires: ['docker'],
+  requires: ['nodeOps'],
   plan: (p, ctx) => planNodeOp(ctx, 'stop', p.node, { graceSeconds: Math.ceil(parseDuration(p.grace)! / 1000) }),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);
     const t = performance.now();
-    await dockerOf(ctx.lab).stop(opsContext(ctx), node, parseDuration(p.grace)!);
+    await nodeOpsOf(ctx.lab).stop(opsContext(ctx), node, parseDuration(p.grace)!);
     return { output: `${node} stopped in ${Math.round(performance.now() - t)} ms`, data: { node } };
   },
 };

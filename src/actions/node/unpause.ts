@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { dockerOf, nodeParam, opsContext, planNodeOp, recoveryTarget, nothingPicked } from './common.js';
+import { nodeOpsOf, nodeParam, opsContext, planNodeOp, recoveryTarget, nothingPicked } from './common.js';
 
 const params = z.strictObject({ node: nodeParam });
 
@@ -9,12 +9,12 @@ export const nodeUnpause: ActionModule<z.output<typeof params>> = {
   summary: 'unfreeze a paused node',
   params,
   nodeParams: ['node'],
-  requires: ['docker'],
+  requires: ['nodeOps'],
   plan: (p, ctx) => planNodeOp(ctx, 'unpause', p.node),
   async run(ctx, p) {
     const node = recoveryTarget(ctx, p.node);
     if (!node) return nothingPicked(p.node);
-    await dockerOf(ctx.lab).unpause(opsContext(ctx), node);
+    await nodeOpsOf(ctx.lab).unpause(opsContext(ctx), node);
     return { output: `${node} unpaused`, data: { node } };
   },
 };

@@ -25,7 +25,7 @@ export const sqlExec: ActionModule<Params> = {
   params,
   requires: ['sql'],
   plan(p, ctx) {
-    const sql = ctx.lab.get<import('../../clients/sql.js').SqlAccess>('sql');
+    const sql = ctx.lab.sql;
     return sql ? sql.plan(p.sql, targetOf(p)) : [`psql -c ${JSON.stringify(p.sql)}`];
   },
   async run(ctx, p) {

@@ -1,13 +1,15 @@
 import { findDrills } from '../../drill/discover.js';
 import { loadDrill } from '../../drill/loader.js';
 import { InvalidDrillError } from '../../engine/errors.js';
+import { EXIT } from '../exit.js';
+import { modules } from '../modules.js';
 
 export async function listCommand(dir: string): Promise<number> {
   const rows: string[][] = [['NAME', 'LAB', 'STEPS', 'TITLE', 'FILE']];
   let bad = 0;
   for (const file of findDrills([dir])) {
     try {
-      const d = loadDrill(file);
+      const d = loadDrill(file, { modules });
       rows.push([d.name, d.lab.provider, `${d.steps.length}+${d.restore.length}`, d.title ?? '', file]);
     } catch (err) {
       if (!(err instanceof InvalidDrillError)) throw err;
@@ -17,5 +19,5 @@ export async function listCommand(dir: string): Promise<number> {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`);
-  return bad > 0 ? 2 : 0;
+  return bad > 0 ? EXIT.invalid : EXIT.passed;
 }

@@ -10,11 +10,12 @@ import { EventBus, type Phase } from '../../engine/events.js';
 import { planDrill, wrap } from '../../engine/plan.js';
 import { DrillRun } from '../../engine/run.js';
 import { CommandRunner } from '../../exec/runner.js';
-import { labProviders } from '../../labs/registry.js';
 import type { LabEnv } from '../../labs/types.js';
 import { openJournal } from '../../report/journal.js';
 import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
+import { EXIT, exitCodeOfStatus } from '../exit.js';
+import { modules } from '../modules.js';
 
 export interface RunFlags {
   set: string[];
@@ -28,7 +29,7 @@ export interface RunFlags {
 
 /** `kdrill run`: returns the exit code; `hardExit` ends the process at once (second Ctrl-C). */
 export async function runCommand(file: string, flags: RunFlags, hardExit: (code: number) => never): Promise<number> {
-  const drill = loadDrill(file, { set: parseSets(flags.set) });
+  const drill = loadDrill(file, { modules, set: parseSets(flags.set) });
   if (flags.only && !drill.steps.some((s) => s.name === flags.only)) {
     const hint = didYouMean(flags.only, drill.steps.map((s) => s.name));
     throw new UsageError(`--only "${flags.only}": no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${drill.steps.map((s) => s.name).join(', ')})`);
@@ -39,9 +40,9 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   if (flags.dryRun) {
     const runner = new CommandRunner();
     const env: LabEnv = { runner, signal: new AbortController().signal, log: () => {}, drillDir: drill.dir, stateDir: labStateDir };
-    const lab = labProviders[drill.lab.provider]!.create(drill.lab, env);
+    const lab = drill.provider.create(drill.lab, env);
     process.stdout.write(`${planDrill(drill, lab, runDir, flags.only).join('\n')}\n\n(dry run: nothing was run)\n`);
-    return 0;
+    return EXIT.passed;
   }
 
   mkdirSync(runDir, { recursive: true });
@@ -66,6 +67,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     drill, runDir, labStateDir, runner, events, interrupt: interrupt.signal, only: flags.only,
     beforeStep: flags.step ? (step, phase, i, n, plan) => prompt!.beforeStep(step, phase, i, n, plan) : undefined,
     onFailure: flags.pauseOnFailure ? (step, error) => prompt!.onFailure(step, error) : undefined,
+    exitCodeOf: exitCodeOfStatus,
   });
 
   let interrupts = 0;
@@ -79,7 +81,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
       return;
     }
     const notRun = engine.restoreNotRun();
-    events.emit({ type: 'drill.end', status: 'interrupted', exitCode: 130, durationMs: Math.round(events.now()), reason: `second ${signal}: exited before the restore finished`, restoreNotRun: notRun });
+    events.emit({ type: 'drill.end', status: 'interrupted', exitCode: EXIT.interrupted, durationMs: Math.round(events.now()), reason: `second ${signal}: exited before the restore finished`, restoreNotRun: notRun });
     journal.close();
     try {
       writeReports(runDir, events.events);
@@ -87,7 +89,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
       // the journal is what matters on a hard exit
     }
     process.stderr.write(`kdrill: exiting now. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}\n`);
-    hardExit(130);
+    hardExit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -100,8 +102,8 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     process.stdout.write(`\n${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}\nreports: ${path.relative(process.cwd(), runDir) || runDir} (${files.map((f) => path.basename(f)).join(', ')})\n`);
     // A Ctrl-C after the drill ended (while the reports were written) is still a Ctrl-C to the caller.
     if (interrupts > 0 && result.status !== 'interrupted') {
-      process.stderr.write(`kdrill: ${result.status} before the interrupt; exit 130 for the interrupt\n`);
-      return 130;
+      process.stderr.write(`kdrill: ${result.status} before the interrupt; exit ${EXIT.interrupted} for the interrupt\n`);
+      return EXIT.interrupted;
     }
     return result.exitCode;
   } finally {

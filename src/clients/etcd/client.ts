@@ -22,13 +22,14 @@ export const within = (ms: number = DEFAULT_DEADLINE_MS): { deadline: Date } => 
  * etcd3 is imported here, on first use: it costs ~140 ms of CPU even bundled with its protos
  * pre-parsed (scripts/bundle.mjs), and `kdrill validate` must not pay it.
  */
-export async function connectEtcd(url: string | string[], tls: EtcdTls, serverName?: string): Promise<EtcdClient> {
+export async function connectEtcd(url: string | string[], tls: EtcdTls | undefined, serverName?: string): Promise<EtcdClient> {
   const [etcd3, cockatiel] = await Promise.all([import('etcd3'), import('cockatiel')]);
   const { Etcd3 } = commonJs(etcd3);
   const { noop } = commonJs(cockatiel);
   return new Etcd3({
     hosts: url,
-    credentials: { rootCertificate: tls.ca, certChain: tls.cert, privateKey: tls.key },
+    // Without TLS only for a plain-HTTP etcd (the maintenance tests' cluster).
+    ...(tls ? { credentials: { rootCertificate: tls.ca, certChain: tls.cert, privateKey: tls.key } } : {}),
     faultHandling: { host: () => noop, global: noop },
     grpcOptions: {
       'grpc.initial_reconnect_backoff_ms': 100,

@@ -1,14 +1,5 @@
-import { LabError } from '../../engine/errors.js';
-import type { Lab } from '../../labs/types.js';
+import { etcdErrorMessage, within, type EtcdClient } from './client.js';
 import type { EtcdAccess } from './access.js';
-import { etcdErrorMessage, within } from './client.js';
-
-/** The lab's etcd capability, or a LabError naming what is missing. */
-export function requireEtcd(lab: Lab): EtcdAccess {
-  const etcd = lab.get<EtcdAccess>('etcd');
-  if (!etcd) throw new LabError(`lab provider ${lab.provider} offers no etcd access`);
-  return etcd;
-}
 
 /** The member that last answered an onAnyMember call, per lab access: tried first next time. */
 const lastGood = new WeakMap<EtcdAccess, string>();
@@ -20,6 +11,22 @@ export interface Attempt {
   error?: string;
 }
 
+/** A longer deadline for maintenance calls (member add, alarm, compaction on a loaded machine). */
+export const OPS_DEADLINE_MS = 5_000;
+
+export interface AnyMemberOptions {
+  deadlineMs?: number;
+  /** Members to try first. */
+  first?: string[];
+  /**
+   * Ask each member's Status first and run `op` only on one that answers; an error from `op` there
+   * is then final. For writes that must not be applied twice (member add, compaction): a call that
+   * reached etcd is never retried on another member.
+   */
+  once?: boolean;
+  signal?: AbortSignal;
+}
+
 /**
  * Tries `op` on one member after the other (those in `first` before the rest) until one succeeds;
  * every attempt has its own deadline. What an operator's client with several endpoints does, but
@@ -27,27 +34,55 @@ export interface Attempt {
  */
 export async function onAnyMember<T>(
   etcd: EtcdAccess,
-  op: (client: Awaited<ReturnType<EtcdAccess['client']>>, opts: { deadline: Date }) => Promise<T>,
-  opts: { deadlineMs?: number; first?: string[] } = {},
+  op: (client: EtcdClient, opts: { deadline: Date }, node: string) => Promise<T>,
+  opts: AnyMemberOptions = {},
 ): Promise<{ value?: T; node?: string; attempts: Attempt[] }> {
-  const nodes = etcd.endpoints().map((e) => e.node);
+  const nodes = etcd.members().map((e) => e.node);
   // A stopped member's IP answers nothing (no ARP reply): trying it first would cost a whole deadline.
   const first = [...(opts.first ?? []), ...(lastGood.has(etcd) ? [lastGood.get(etcd)!] : [])].filter((n) => nodes.includes(n));
   const order = [...new Set([...first, ...nodes])];
   const attempts: Attempt[] = [];
   for (const node of order) {
     const started = performance.now();
+    let answered = false;
     try {
-      const value = await op(await etcd.client(node), within(opts.deadlineMs));
+      const value = await etcd.with(node, async (c) => {
+        if (opts.once) {
+          await c.maintenance.status(within(2_000));
+          answered = true;
+        }
+        return op(c, within(opts.deadlineMs), node);
+      }, opts.signal);
       attempts.push({ node, ok: true, latencyMs: performance.now() - started });
       lastGood.set(etcd, node);
       return { value, node, attempts };
     } catch (err) {
+      if (answered) throw err;
       attempts.push({ node, ok: false, latencyMs: performance.now() - started, error: etcdErrorMessage(err) });
     }
   }
   return { attempts };
 }
 
+/**
+ * Runs `op` once, on the first member that answers a Status (like etcdctl with several endpoints,
+ * without retrying a call that reached etcd). Throws when no member answers.
+ */
+export async function anyMember<T>(
+  etcd: EtcdAccess,
+  signal: AbortSignal | undefined,
+  op: (client: EtcdClient, node: string) => Promise<T>,
+): Promise<T> {
+  const r = await onAnyMember(etcd, (c, _o, node) => op(c, node), { once: true, signal });
+  if (r.node === undefined) throw new Error(`no etcd member answers (${describeAttempts(r.attempts)})`);
+  return r.value as T;
+}
+
 export const describeAttempts = (attempts: Attempt[]): string =>
   attempts.map((a) => `${a.node}: ${a.ok ? `ok in ${Math.round(a.latencyMs)} ms` : a.error}`).join('; ');
+
+/** One line of an error: what etcd or kdrill said, without a stack. */
+export function errText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0]!.slice(0, 300);
+}

@@ -3,7 +3,7 @@ import type { KubeAccess } from './access.js';
 
 /** The lab's Kubernetes access, or a plain error naming the lab that lacks it. */
 export function kubeOf(lab: Lab): KubeAccess {
-  const k = lab.get<KubeAccess>('kubernetes');
+  const k = lab.kubernetes;
   if (!k) throw new Error(`lab "${lab.name}" (${lab.provider}) has no Kubernetes API; use a kind lab`);
   return k;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { requireEtcd } from '../../clients/etcd/ops.js';
 import type { IHashKVResponse } from 'etcd3';
 import { etcdErrorMessage, within, type EtcdClient } from '../../clients/etcd/client.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({});
 
@@ -32,20 +32,30 @@ export const etcdHashConsistent: InvariantModule<Record<string, never>> = {
   summary: 'HashKV at one revision is equal on every member',
   params,
   requires: ['etcd'],
-  plan: () => ['etcd Status on every member (lowest revision), then HashKV at that revision on every member (etcdctl endpoint hashkv --cluster)'],
+  plan: () => [
+    'etcd Status on every member (lowest revision), then HashKV at that revision on every member (etcdctl endpoint hashkv --cluster)',
+    '# if that revision is compacted (an idle cluster right after etcd.compact): HashKV at each member\'s current revision, compared when all are at one revision',
+  ],
   async check(ctx) {
-    const etcd = requireEtcd(ctx.lab);
-    const nodes = etcd.endpoints().map((e) => e.node);
+    const etcd = need(ctx.lab, 'etcd');
+    const nodes = etcd.members().map((e) => e.node);
     const revisions = await Promise.all(nodes.map(async (n) => Number((await (await etcd.client(n)).maintenance.status(within(1_000))).header.revision)));
     const revision = Math.min(...revisions);
-    const answers = await Promise.all(nodes.map(async (node): Promise<HashAnswer> => {
+    const ask = (rev: number) => Promise.all(nodes.map(async (node): Promise<HashAnswer & { revision?: number }> => {
       try {
-        const r = await hashKV(await etcd.client(node), revision, 2_000);
-        return { node, hash: String(r.hash) };
+        const r = await hashKV(await etcd.client(node), rev, 2_000);
+        return { node, hash: String(r.hash), revision: Number(r.header.revision) };
       } catch (err) {
         return { node, error: etcdErrorMessage(err) };
       }
     }));
-    return hashVerdict(revision, answers);
+    const answers = await ask(revision);
+    if (!answers.some((a) => a.error !== undefined && /compacted/.test(a.error))) return hashVerdict(revision, answers);
+    // HashKV refuses a revision at or below the last compaction. At revision 0 each member hashes
+    // up to its current revision: comparable once every member is at the same one.
+    const latest = await ask(0);
+    const at = [...new Set(latest.map((a) => a.revision).filter((r) => r !== undefined))];
+    if (at.length > 1) return { ok: false, message: `revision ${revision} is compacted and the members are at different revisions (${latest.map((a) => `${a.node} ${a.revision ?? a.error}`).join(', ')}): no common revision to compare yet` };
+    return hashVerdict(at[0] ?? revision, latest);
   },
 };

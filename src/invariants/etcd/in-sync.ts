@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
 import type { MemberProbe } from '../../clients/etcd/access.js';
-import { requireEtcd } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   maxIndexSpread: z.number().int().min(0).default(5).describe('Largest allowed difference of raft index between members'),
@@ -28,6 +28,6 @@ export const etcdInSync: InvariantModule<z.output<typeof params>> = {
   requires: ['etcd'],
   plan: () => ['etcd Status on every member: compare raft term and raft index (etcdctl endpoint status --cluster)'],
   async check(ctx, p) {
-    return inSyncVerdict(await requireEtcd(ctx.lab).statusAll(500), p.maxIndexSpread);
+    return inSyncVerdict(await need(ctx.lab, 'etcd').statusAll(500), p.maxIndexSpread);
   },
 };

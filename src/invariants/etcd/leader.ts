@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { requireEtcd } from '../../clients/etcd/ops.js';
 import { leaderOf, LEADER_REFERENCE } from '../../clients/etcd/leader.js';
 import { isSelector, selectionKey } from '../../clients/etcd/selectors.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   unique: z.boolean().default(true).describe('Every answering member names the same leader'),
@@ -51,7 +51,7 @@ export const etcdLeader: InvariantModule<Params> = {
   requires: ['etcd'],
   plan: () => ['etcd Status on every member: compare the leader IDs they name (etcdctl endpoint status --cluster)'],
   async check(ctx, p) {
-    const etcd = requireEtcd(ctx.lab);
+    const etcd = need(ctx.lab, 'etcd');
     const probes = await etcd.statusAll(500);
     const { leaderNode } = leaderOf(probes);
     const claims = await Promise.all(

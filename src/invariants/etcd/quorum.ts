@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { requireEtcd } from '../../clients/etcd/ops.js';
 import { quorumOf } from '../../clients/etcd/quorum.js';
 import { healthyMembers } from '../../clients/etcd/leader.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   members: z.number().int().min(1).optional().describe('Members the member list must have'),
@@ -52,13 +52,13 @@ export const etcdQuorum: InvariantModule<z.output<typeof params>> = {
   requires: ['etcd'],
   plan: () => ['etcd MemberList (first member that answers), then Status on every member (etcdctl member list; endpoint status --cluster)'],
   async check(ctx, p) {
-    const etcd = requireEtcd(ctx.lab);
+    const etcd = need(ctx.lab, 'etcd');
     // A local member answers Status in a few ms; a dead one answers nothing (its IP is gone), so
     // the deadline is how fast a fault is seen. A slow live member only costs one more poll.
     const [list, probes] = await Promise.all([etcd.memberList(500).catch(() => undefined), etcd.statusAll(STATUS_DEADLINE_MS)]);
     const healthy = healthyMembers(probes).length;
     const answering = probes.filter((p) => p.ok).length;
-    const facts: QuorumFacts = list ? { members: list.members.length, healthy, answering } : { members: etcd.endpoints().length, healthy, answering, membersFromLab: true };
+    const facts: QuorumFacts = list ? { members: list.members.length, healthy, answering } : { members: etcd.members().length, healthy, answering, membersFromLab: true };
     return quorumVerdict(facts, p);
   },
 };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { describeAttempts, requireEtcd, type Attempt } from '../../clients/etcd/ops.js';
+import { describeAttempts, type Attempt } from '../../clients/etcd/ops.js';
 import { etcdErrorMessage, within } from '../../clients/etcd/client.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   key: z.string().min(1).default('kdrill/read-only').describe('The key the refused write tries'),
@@ -38,8 +39,8 @@ export const etcdReadOnly: InvariantModule<z.output<typeof params>> = {
   requires: ['etcd'],
   plan: (p) => [`etcd Put ${p.key} on every member (must fail), serializable Range ${p.key} on every member (one must answer)`],
   async check(ctx, p) {
-    const etcd = requireEtcd(ctx.lab);
-    const nodes = etcd.endpoints().map((e) => e.node);
+    const etcd = need(ctx.lab, 'etcd');
+    const nodes = etcd.members().map((e) => e.node);
     const [writes, serializableReads] = await Promise.all([
       Promise.all(nodes.map((n) => attempt(n, async () => (await etcd.client(n)).put(p.key).value('must-not-land').options(within(1_000)).exec()))),
       Promise.all(nodes.map((n) => attempt(n, async () => (await etcd.client(n)).get(p.key).serializable(true).options(within(1_000)).exec()))),

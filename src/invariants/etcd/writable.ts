@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { describeAttempts, onAnyMember, requireEtcd, type Attempt } from '../../clients/etcd/ops.js';
+import { describeAttempts, onAnyMember, type Attempt } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   key: z.string().min(1).default('kdrill/writable').describe('The key written (its value: the time)'),
@@ -19,7 +20,7 @@ export const etcdWritable: InvariantModule<z.output<typeof params>> = {
   requires: ['etcd'],
   plan: (p) => [`etcd Put ${p.key} on each member in turn until one acknowledges (1 s deadline each)`],
   async check(ctx, p) {
-    const { attempts } = await onAnyMember(requireEtcd(ctx.lab), (c, o) => c.put(p.key).value(new Date().toISOString()).options(o).exec(), { deadlineMs: 1_000 });
+    const { attempts } = await onAnyMember(need(ctx.lab, 'etcd'), (c, o) => c.put(p.key).value(new Date().toISOString()).options(o).exec(), { deadlineMs: 1_000 });
     return writableVerdict(attempts);
   },
 };

@@ -32,7 +32,7 @@ export const sqlQuery: InvariantModule<Params> = {
   params: params as unknown as z.ZodType<Params>,
   requires: ['sql'],
   plan(p, ctx) {
-    const sql = ctx.lab.get<import('../../clients/sql.js').SqlAccess>('sql');
+    const sql = ctx.lab.sql;
     return sql ? sql.plan(p.sql, targetOf(p)) : [`psql -c ${JSON.stringify(p.sql)}`];
   },
   async check(ctx, p) {

@@ -1,5 +1,5 @@
 import { prettyCommand } from '../../exec/errors.js';
-import type { CommandRunner } from '../../exec/runner.js';
+import type { NodeOp, NodeOps, NodeOpsContext, ShellContext } from '../types.js';
 import { CommandError } from '../../exec/errors.js';
 import { LabError } from '../../engine/errors.js';
 import { inspectContainers, type ContainerInfo } from './inspect.js';
@@ -9,14 +9,7 @@ import { inspectContainers, type ContainerInfo } from './inspect.js';
  * name, the lab's network and the label that proves the lab owns the container.
  */
 
-/** What a node operation needs from the run: the process seam, the abort signal, the run's state. */
-export interface NodeOpsContext {
-  runner: CommandRunner;
-  signal: AbortSignal;
-  /** Where a node's IP is recorded before it goes down (checked when it is back). */
-  state: Map<string, unknown>;
-  log?(message: string, level?: 'info' | 'warn' | 'error'): void;
-}
+export type { NodeOp, NodeOpsContext };
 
 export interface DockerNodesTarget {
   /** The lab's docker network (`kdrill-<lab>`; `kind` for kind). */
@@ -27,14 +20,25 @@ export interface DockerNodesTarget {
   container(node: string): string;
   /** The IP a node should have, when the lab knows it (used to heal a partition recorded by no one). */
   expectedIp?(node: string): string | undefined;
+  /**
+   * False on a network created without an IPv4 subnet, as kind creates `kind`: docker refuses
+   * `network connect --ip` there ("user specified IP address is supported only when connecting to
+   * networks with user configured subnets"), and gives a reconnected node a free IP, usually its old one.
+   */
+  reconnectWithIp?: boolean;
+  /** Told the node's IP on the lab network whenever an operation inspects it (kind: where its etcd member is now). */
+  onIp?(container: string, ip: string | undefined): void;
 }
 
-export type NodeOp = 'stop' | 'kill' | 'start' | 'pause' | 'unpause' | 'partition' | 'heal';
 
 const ipKey = (container: string): string => `docker.ip:${container}`;
 
-export class DockerNodes {
+export class DockerNodes implements NodeOps {
   constructor(readonly target: DockerNodesTarget) {}
+
+  container(node: string): string {
+    return this.target.container(node);
+  }
 
   get network(): string {
     return this.target.network;
@@ -52,7 +56,7 @@ export class DockerNodes {
       case 'unpause': return ['docker', 'unpause', c];
       case 'partition': return ['docker', 'network', 'disconnect', net, c];
       case 'heal': {
-        const ip = opts.ip ?? this.target.expectedIp?.(node);
+        const ip = this.target.reconnectWithIp === false ? undefined : opts.ip ?? this.target.expectedIp?.(node);
         return ['docker', 'network', 'connect', ...(ip ? ['--ip', ip] : []), net, c];
       }
     }
@@ -67,7 +71,7 @@ export class DockerNodes {
   }
 
   /** Inspects a node's container, refusing one the lab does not own (or that does not exist). */
-  async inspect(ctx: NodeOpsContext, node: string): Promise<ContainerInfo> {
+  async inspect(ctx: ShellContext, node: string): Promise<ContainerInfo> {
     const c = this.target.container(node);
     const info = (await inspectContainers(ctx.runner, [c], ctx.signal)).get(c);
     if (!info) throw new LabError(`node ${node}: no container named ${c}`);
@@ -75,6 +79,7 @@ export class DockerNodes {
     if (info.labels[key] !== value) {
       throw new LabError(`node ${node}: container ${c} does not carry the label ${key}=${value}; kdrill does not touch containers it does not own`);
     }
+    this.target.onIp?.(info.name, info.ips[this.target.network]);
     return info;
   }
 
@@ -144,6 +149,7 @@ export class DockerNodes {
     if (!info.networks.includes(this.target.network)) {
       const ip = this.recorded(ctx, node) ?? this.target.expectedIp?.(node);
       if (!ip) ctx.log?.(`node ${node}: no IP recorded before the partition; docker picks one`, 'warn');
+      else if (this.target.reconnectWithIp === false) ctx.log?.(`node ${node}: ${this.target.network} has no configured subnet, so docker picks the IP; checked against ${ip} after`);
       await this.change(ctx, this.argv('heal', node, { ip }));
     }
     await this.checkBack(ctx, node);
@@ -162,9 +168,10 @@ export class DockerNodes {
   }
 
   private async checkBack(ctx: NodeOpsContext, node: string): Promise<void> {
+    // Inspected even when no IP was recorded (a node found stopped on an adopted lab): onIp learns where it is.
+    const now = (await this.inspect(ctx, node)).ips[this.target.network];
     const old = this.recorded(ctx, node);
     if (!old) return;
-    const now = (await this.inspect(ctx, node)).ips[this.target.network];
     if (now !== old) {
       throw new LabError(
         `lab invalidated: ${node} came back on ${now ?? 'no IP'} instead of ${old} on ${this.target.network}: ` +

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { parseDuration } from '../../drill/duration.js';
 import type { EtcdLabSpec } from './spec.js';
-import { parseBytes } from './ops-units.js';
+import { parseBytes } from '../../drill/units.js';
 
 export const PKI = '/etc/kubernetes/pki';
 export const CONFIG_FILE = '/etc/kubernetes/etcd.yaml';

@@ -6,8 +6,8 @@ export const etcdProvider: LabProvider<EtcdLabSpec> = {
   name: 'etcd',
   summary: 'etcd members in kind-shaped docker containers (kubeadm certs); no Kubernetes needed',
   schema: etcdLabSchema as unknown as LabProvider<EtcdLabSpec>['schema'],
-  // sql: only with `worker: postgres`; without one, sql modules fail at run time saying so.
-  capabilities: ['docker', 'etcd', 'sql'],
+  capabilities: (spec) => ['nodeOps', 'shell', 'etcd', 'members', ...(spec.worker ? ['sql' as const] : [])],
+  lacks: (_spec, c) => (c === 'sql' ? 'the etcd lab has a database only with a worker: add worker: postgres to the lab' : undefined),
   nodeNames: (spec) => labNodes(spec).map((n) => n.name),
   create: (spec: EtcdLabSpec, env: LabEnv) => new EtcdLab(spec, env),
 };

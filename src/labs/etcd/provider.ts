@@ -1,14 +1,16 @@
 import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { prettyCommand } from '../../exec/errors.js';
 import { settleAll } from '../../exec/batch.js';
 import { errorMessage, LabError } from '../../engine/errors.js';
-import type { Capability } from '../../engine/types.js';
-import { TlsEtcdAccess, type EtcdEndpoint, type EtcdTls } from '../../clients/etcd/index.js';
-import { leaderOf } from '../../clients/etcd/leader.js';
-import { DockerNodes, containersWithLabel, inspectContainers } from '../docker/index.js';
+import { EtcdAccess, type EtcdMember } from '../../clients/etcd/access.js';
+import type { EtcdTls } from '../../clients/etcd/client.js';
+import { waitHealthy } from '../../clients/etcd/health.js';
+import type { SqlAccess } from '../../clients/sql.js';
+import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from '../docker/index.js';
 import type { Lab, LabEnv, LabNode, UpResult } from '../types.js';
+import { EtcdLabMembers } from './member-host.js';
+import { imageTools } from './tools.js';
 import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';
 import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
@@ -21,27 +23,32 @@ const HEALTHY_TIMEOUT_MS = 30_000;
 
 /**
  * The etcd lab: kind-shaped control-plane containers on a network of their own, each running one
- * stacked etcd member with kubeadm's certificates. Node faults through DockerNodes (capability
- * 'docker'), etcd through TlsEtcdAccess (capability 'etcd').
+ * stacked etcd member with kubeadm's certificates. Node faults and shells through docker, etcd over
+ * gRPC with mTLS, member recovery by rewriting each member's config file.
  */
 export class EtcdLab implements Lab {
   readonly provider = 'etcd';
-  readonly capabilities: Capability[] = ['docker', 'etcd'];
   readonly network: string;
-  readonly docker: DockerNodes;
-  readonly etcd: TlsEtcdAccess;
+  readonly nodeOps: DockerNodes;
+  readonly shell: DockerShell;
+  readonly etcd: EtcdAccess;
+  readonly members: EtcdLabMembers;
+  readonly sql?: SqlAccess;
   /** The lab network's /24, known once the lab is up (or adopted). */
   subnet?: string;
 
   constructor(readonly spec: EtcdLabSpec, public env: LabEnv) {
     this.network = networkName(spec.name);
-    this.docker = new DockerNodes({
+    this.nodeOps = new DockerNodes({
       network: this.network,
       owner: { key: OWNER_LABEL, value: spec.name },
       container: (node) => this.node(node).container,
       expectedIp: (node) => (this.subnet ? this.ipOf(node) : undefined),
     });
-    this.etcd = new TlsEtcdAccess({ endpoints: () => this.endpoints(), tls: () => this.tls() });
+    this.shell = new DockerShell(this.nodeOps);
+    this.etcd = new EtcdAccess({ members: () => this.etcdMembers(), tls: () => this.tls(), tools: imageTools(spec.image) });
+    this.members = new EtcdLabMembers(this.nodeOps, this.shell, () => this.spec.image);
+    if (spec.worker) this.sql = workerSql(spec.name, spec.worker);
   }
 
   get name(): string {
@@ -58,7 +65,7 @@ export class EtcdLab implements Lab {
     return n;
   }
 
-  members(): LabNode[] {
+  controlPlanes(): LabNode[] {
     return this.nodes().filter((n) => n.role === 'control-plane');
   }
 
@@ -66,11 +73,11 @@ export class EtcdLab implements Lab {
     if (!this.subnet) throw new LabError(`lab ${this.name} is not up: no IPs yet`);
     // The worker takes .100 (control planes count up from .11).
     if (node === 'worker') return nodeIp(this.subnet, 89);
-    return nodeIp(this.subnet, this.members().findIndex((m) => m.name === node));
+    return nodeIp(this.subnet, this.controlPlanes().findIndex((m) => m.name === node));
   }
 
-  endpoints(): EtcdEndpoint[] {
-    return this.members().map((m) => ({ node: m.name, url: `https://${this.ipOf(m.name)}:2379`, serverName: m.container }));
+  etcdMembers(): EtcdMember[] {
+    return this.controlPlanes().map((m) => ({ node: m.name, container: m.container, url: `https://${this.ipOf(m.name)}:2379`, serverName: m.container }));
   }
 
   get pkiDir(): string {
@@ -82,13 +89,6 @@ export class EtcdLab implements Lab {
       ['etcd/ca.crt', 'apiserver-etcd-client.crt', 'apiserver-etcd-client.key'].map((f) => readFile(path.join(this.pkiDir, f))),
     );
     return { ca: ca!, cert: cert!, key: key! };
-  }
-
-  get<T>(capability: Capability): T | undefined {
-    if (capability === 'docker') return this.docker as T;
-    if (capability === 'etcd') return this.etcd as T;
-    if (capability === 'sql' && this.spec.worker) return workerSql(this.name, this.spec.worker) as T;
-    return undefined;
   }
 
   private run(argv: string[], timeout = 60_000) {
@@ -140,7 +140,7 @@ export class EtcdLab implements Lab {
       if (c.labels[OWNER_LABEL] !== this.name) throw new LabError(`a container named ${name} exists without the label ${OWNER_LABEL}=${this.name}: kdrill will not touch it; remove or rename it`);
     }
     if (!net && owned.length === 0) return false;
-    const members = this.members().map((m) => m.container);
+    const members = this.controlPlanes().map((m) => m.container);
     const sameShape = net !== undefined && members.every((c) => found.get(c)?.labels[SHAPE_LABEL] === shapeOf(this.spec));
     if (!sameShape) {
       this.env.log(`lab ${this.name}: a left-over lab of another shape (or incomplete) is removed and recreated`, 'warn');
@@ -152,7 +152,7 @@ export class EtcdLab implements Lab {
       const info = found.get(c)!;
       const node = this.nodes().find((n) => n.container === c)!;
       if (info.paused) await this.run(['docker', 'unpause', c]);
-      if (!info.networks.includes(this.network)) await this.run(this.docker.argv('heal', node.name, { ip: this.ipOf(node.name) }));
+      if (!info.networks.includes(this.network)) await this.run(this.nodeOps.argv('heal', node.name, { ip: this.ipOf(node.name) }));
       if (!info.running) await this.run(startArgv([c]));
     }
     try {
@@ -173,7 +173,7 @@ export class EtcdLab implements Lab {
       const net = await inspectNetwork(this.env.runner, this.network, this.env.signal);
       // A labelled network still in use by a stranger (see remove) is ours to reuse.
       this.subnet = net?.owner === this.name && net.subnet ? net.subnet : await createNetwork(this.env.runner, this.network, this.name, this.env.signal);
-      const members = this.members().map((n, i) => this.memberContainer(n, i));
+      const members = this.controlPlanes().map((n, i) => this.memberContainer(n, i));
       const build = path.join(this.env.stateDir, 'build');
       await rm(build, { recursive: true, force: true });
       const folders = await makePki(build, members.map((m) => ({ container: m.node.container, ip: m.ip })));
@@ -211,23 +211,17 @@ export class EtcdLab implements Lab {
   private async copyPkiOut(): Promise<void> {
     await rm(this.pkiDir, { recursive: true, force: true });
     await mkdir(this.env.stateDir, { recursive: true });
-    await this.run(copyOutArgv(this.members()[0]!.container, this.env.stateDir));
+    await this.run(copyOutArgv(this.controlPlanes()[0]!.container, this.env.stateDir));
     await this.etcd.close();
   }
 
   /** Every member answers and they agree on one leader. */
   async waitHealthy(timeoutMs = HEALTHY_TIMEOUT_MS): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    let seen = '';
-    for (;;) {
-      const probes = await this.etcd.statusAll(1_000);
-      const { leaderNode, claims } = leaderOf(probes);
-      if (probes.every((p) => p.ok) && leaderNode && claims.size === 1) return;
-      seen = probes.map((p) => (p.ok ? `${p.node}: leader ${p.status.leaderId}` : `${p.node}: ${p.error}`)).join('; ');
-      if (performance.now() > deadline) {
-        throw new LabError(`lab ${this.name}: etcd not healthy after ${timeoutMs} ms (${seen}); try: docker logs ${this.members()[0]!.container}`);
-      }
-      await delay(100, undefined, { signal: this.env.signal });
+    try {
+      await waitHealthy(this.etcd, this.env.signal, timeoutMs, `lab ${this.name}: etcd`);
+    } catch (err) {
+      if (this.env.signal.aborted) throw err;
+      throw new LabError(`${errorMessage(err)}; try: docker logs ${this.controlPlanes()[0]!.container}`);
     }
   }
 
@@ -260,7 +254,7 @@ export class EtcdLab implements Lab {
     const subnet = subnetCandidates(this.name)[0]!;
     const lab = new EtcdLab(this.spec, this.env);
     lab.subnet = subnet;
-    const members = this.members().map((n, i) => lab.memberContainer(n, i));
+    const members = this.controlPlanes().map((n, i) => lab.memberContainer(n, i));
     const build = path.join(this.env.stateDir, 'build');
     return [
       `# adopt a left-over lab labelled ${OWNER_LABEL}=${this.name} of the same shape${this.spec.reuse ? '' : ' (reuse: false: remove it)'}; else:`,

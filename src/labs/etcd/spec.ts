@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { duration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { LabNode } from '../types.js';
-import { parseBytes } from './ops-units.js';
+import { parseBytes } from '../../drill/units.js';
 import { workerSchema, type WorkerSpec } from './worker.js';
 
 export const OWNER_LABEL = 'dev.kdrill.lab';

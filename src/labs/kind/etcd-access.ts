@@ -1,85 +1,114 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandRunner } from '../../exec/runner.js';
-import type { LabNode } from '../types.js';
-import { certCopyArgv, certFilesIn, etcdctlExecArgv, findEtcdContainerArgv, memberUrl, parseContainerId, type EtcdAccessMode } from './etcd.js';
-
-export interface KindEtcdMember {
-  node: string;
-  container: string;
-  url: string;
-}
+import type { EtcdMember, EtcdSource, EtcdTools } from '../../clients/etcd/access.js';
+import type { EtcdTls } from '../../clients/etcd/client.js';
+import { prettyCommand } from '../../exec/errors.js';
+import type { CommandRunner, RunResult } from '../../exec/runner.js';
+import type { LabNode, NodeShell, ShellContext } from '../types.js';
+import { certCopyArgv, certFilesIn, ETCD_DATA_DIR, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
 
 export interface KindEtcdEnv {
   runner: CommandRunner;
   signal: AbortSignal;
 }
 
-/** The etcd image kind's node runs (kind v0.24+, Kubernetes 1.31); used for throw-away etcdctl/etcdutl containers. */
-export const KIND_ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.15-0';
-
 /**
- * etcd access on kind (`lab.get('etcd')`): the members on their node IPs with the certs copied out
- * of a control-plane node (direct), or etcdctl through `docker exec … crictl exec` (exec).
- * `ops` is the shape the maintenance modules ask for (src/labs/etcd/ops-access.ts).
+ * Where kind's etcd members are: each control-plane node's IP on the kind network (read at lab up,
+ * and again whenever a node operation sees the node, so a node started later is found on its IP),
+ * the client certs copied out of the first control plane once a run, and the etcd binaries of the
+ * cluster's own etcd Pod for tools (no image pulled onto the host).
  */
-export class KindEtcd {
+export class KindEtcdSource implements EtcdSource {
   private ips = new Map<string, string>();
-  private pkiDir: string;
-  private copied = false;
-  readonly image = KIND_ETCD_IMAGE;
+  private readonly pkiDir: string;
+  private certs?: Promise<EtcdTls>;
+  readonly tools: EtcdTools;
 
-  constructor(readonly mode: EtcdAccessMode, private readonly controlPlanes: () => LabNode[], stateDir: string, private readonly env: () => KindEtcdEnv) {
+  constructor(private readonly controlPlanes: () => LabNode[], stateDir: string, private readonly env: () => KindEtcdEnv, private readonly shell: NodeShell) {
     this.pkiDir = path.join(stateDir, 'etcd-pki');
+    this.tools = {
+      snapshotStatus: (ctx, file) => this.snapshotStatus(ctx, file),
+      planSnapshotStatus: (file) => this.planSnapshotStatus(file),
+    };
   }
 
-  get ops(): this {
-    return this;
+  /** Remembers a control plane's IP on the kind network (lab up, and every node operation that sees it). */
+  setIp(container: string, ip: string | undefined): void {
+    if (ip) this.ips.set(container, ip);
   }
 
-  /** Remembers the control-plane IPs (read at lab up, and again after a node is back). */
-  setIp(container: string, ip: string): void {
-    this.ips.set(container, ip);
+  members(): EtcdMember[] {
+    return this.controlPlanes().map((n) => ({
+      node: n.name, container: n.container, url: memberUrl(this.ips.get(n.container) ?? `<${n.container} IP>`),
+      // kubeadm's etcd server cert names the node: TLS to the IP, checked against that name.
+      serverName: n.container,
+    }));
   }
 
-  members(): KindEtcdMember[] {
-    return this.controlPlanes().map((n) => ({ node: n.name, container: n.container, url: memberUrl(this.ips.get(n.container) ?? `<${n.container} IP>`) }));
+  /** The etcd client certs, copied out of the first control plane once (concurrent callers share the copy). */
+  tls(): Promise<EtcdTls> {
+    this.certs ??= this.copyCerts();
+    this.certs.catch(() => { this.certs = undefined; });
+    return this.certs;
   }
 
-  certFiles() {
-    return certFilesIn(this.pkiDir);
-  }
-
-  /** `docker cp <first control-plane>:/etc/kubernetes/pki/etcd/. <state>/etcd-pki` (once a run). */
-  async copyCerts(): Promise<void> {
+  private async copyCerts(): Promise<EtcdTls> {
     const { runner, signal } = this.env();
     const from = this.controlPlanes()[0];
     if (!from) throw new Error('no control-plane node to copy etcd certificates from');
-    rmSync(this.pkiDir, { recursive: true, force: true });
-    mkdirSync(this.pkiDir, { recursive: true, mode: 0o700 });
+    await rm(this.pkiDir, { recursive: true, force: true });
+    await mkdir(this.pkiDir, { recursive: true, mode: 0o700 });
     await runner.run(certCopyArgv(from.container, this.pkiDir), { signal, timeout: 30_000 });
-    this.copied = true;
-  }
-
-  async tls(): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }> {
-    if (!this.copied) await this.copyCerts();
-    const f = this.certFiles();
+    const f = certFilesIn(this.pkiDir);
     const [ca, cert, key] = await Promise.all([readFile(f.ca), readFile(f.cert), readFile(f.key)]);
     return { ca, cert, key };
   }
 
   planCerts(): string[] {
     const from = this.controlPlanes()[0]?.container ?? '<control-plane>';
-    return [`mkdir -p ${this.pkiDir}`, certCopyArgv(from, this.pkiDir).join(' ')];
+    return [`mkdir -p ${this.pkiDir}`, prettyCommand(certCopyArgv(from, this.pkiDir))];
   }
 
-  /** Docker Desktop path: etcdctl in the node's etcd container, JSON out. */
-  async etcdctl(node: string, args: readonly string[]): Promise<string> {
-    const { runner, signal } = this.env();
-    const found = await runner.run(findEtcdContainerArgv(node), { signal, timeout: 15_000 });
-    const id = parseContainerId(found.stdout);
-    if (!id) throw new Error(`no running etcd container in ${node} (crictl ps --name etcd)`);
-    return (await runner.run(etcdctlExecArgv(node, id, args), { signal, timeout: 30_000 })).stdout;
+  /** The first control plane whose etcd container runs, and that container's id. */
+  private async runningEtcd(ctx: ShellContext): Promise<{ node: string; id: string }> {
+    const seen: string[] = [];
+    for (const n of this.controlPlanes()) {
+      const r = await this.shell.exec(ctx, n.name, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true }).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }));
+      const id = r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
+      if (id) return { node: n.name, id };
+      seen.push(`${n.name}: ${r.exitCode === 0 ? 'no running etcd container' : r.stderr.trim().split('\n')[0]}`);
+    }
+    throw new Error(`no control-plane node runs etcd (${seen.join('; ')})`);
+  }
+
+  /**
+   * `etcdctl snapshot status` by the cluster's own etcd: the file is copied into a node's
+   * /var/lib/etcd (the etcd Pod mounts it), checked there, and removed. etcd 3.6 moved the command
+   * to etcdutl: tried when etcdctl does not know it.
+   */
+  private async snapshotStatus(ctx: ShellContext, file: string): Promise<RunResult> {
+    const { node, id } = await this.runningEtcd(ctx);
+    const inNode = `${ETCD_DATA_DIR}/kdrill-verify-${randomBytes(4).toString('hex')}.db`;
+    await this.shell.copyIn(ctx, node, path.resolve(file), inNode);
+    try {
+      const status = (tool: string) => this.shell.exec(ctx, node, etcdInNodeArgv(id, [tool, 'snapshot', 'status', inNode, '--write-out', 'json']), { timeoutMs: 60_000, allowFailure: true });
+      const r = await status('etcdctl');
+      if (r.exitCode !== 0 && /unknown command|removed/i.test(r.stderr)) return await status('etcdutl');
+      return r;
+    } finally {
+      await this.shell.exec(ctx, node, ['rm', '-f', inNode], { timeoutMs: 15_000, allowFailure: true }).catch(() => undefined);
+    }
+  }
+
+  private planSnapshotStatus(file: string): string[] {
+    const node = this.controlPlanes()[0]?.name ?? 'control-plane';
+    const inNode = `${ETCD_DATA_DIR}/kdrill-verify-<random>.db`;
+    return [
+      prettyCommand(this.shell.argv(node, FIND_ETCD_ARGV)),
+      `docker cp ${file} ${this.controlPlanes()[0]?.container ?? '<node>'}:${inNode}`,
+      prettyCommand(this.shell.argv(node, etcdInNodeArgv('<etcd container>', ['etcdctl', 'snapshot', 'status', inNode, '--write-out', 'json']))),
+      prettyCommand(this.shell.argv(node, ['rm', '-f', inNode])),
+    ];
   }
 }

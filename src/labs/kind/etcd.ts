@@ -7,6 +7,8 @@
  */
 
 export const PKI_DIR = '/etc/kubernetes/pki/etcd';
+/** kubeadm's etcd data dir, a hostPath the etcd Pod mounts at the same path. */
+export const ETCD_DATA_DIR = '/var/lib/etcd';
 export const ETCD_CLIENT_PORT = 2379;
 
 /** The chapter's etcdctl TLS flags: kubeadm's server cert also carries client auth. */
@@ -33,14 +35,20 @@ export function certFilesIn(dir: string): EtcdCertFiles {
 
 export const memberUrl = (ip: string): string => `https://${ip}:${ETCD_CLIENT_PORT}`;
 
-/** The running etcd container's id inside a node (kind's nodes run containerd; crictl talks to it). */
+/** Inside a node: the running etcd container's id (kind's nodes run containerd; crictl talks to it). */
+export const FIND_ETCD_ARGV: readonly string[] = ['crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet'];
+
+/** Inside a node: `argv` run in its etcd container, where etcdctl (and etcdutl on some images) are. */
+export const etcdInNodeArgv = (etcdContainer: string, argv: readonly string[]): string[] => ['crictl', 'exec', etcdContainer, ...argv];
+
+/** The running etcd container's id inside a node, from the host. */
 export function findEtcdContainerArgv(node: string): string[] {
-  return ['docker', 'exec', node, 'crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet'];
+  return ['docker', 'exec', node, ...FIND_ETCD_ARGV];
 }
 
 /** etcdctl inside the node's etcd container, against that member only unless `args` say otherwise. */
 export function etcdctlExecArgv(node: string, etcdContainer: string, args: readonly string[], endpoints = [`https://127.0.0.1:${ETCD_CLIENT_PORT}`]): string[] {
-  return ['docker', 'exec', node, 'crictl', 'exec', etcdContainer, 'etcdctl', `--endpoints=${endpoints.join(',')}`, ...ETCDCTL_TLS, ...args];
+  return ['docker', 'exec', node, ...etcdInNodeArgv(etcdContainer, ['etcdctl', `--endpoints=${endpoints.join(',')}`, ...ETCDCTL_TLS, ...args])];
 }
 
 /** The chapter's H-S-M as etcdctl calls (member list / endpoint status / endpoint health), JSON out. */

@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDuration } from '../../drill/duration.js';
 import { LabError, errorMessage } from '../../engine/errors.js';
-import type { Capability } from '../../engine/types.js';
 import { CommandError, prettyCommand } from '../../exec/errors.js';
-import { kubeAccess } from '../../clients/kube/access.js';
-import type { Lab, LabEnv, LabNode, UpResult } from '../types.js';
+import { kubeAccess, type KubeAccess } from '../../clients/kube/access.js';
+import type { SqlAccess } from '../../clients/sql.js';
+import { EtcdAccess } from '../../clients/etcd/access.js';
+import { DockerShell } from '../docker/index.js';
+import type { Capability, Lab, LabEnv, LabNode, UpResult } from '../types.js';
 import { DEFAULT_ROLES, nodesOfConfig, readRoles, resolveConfig } from './config.js';
 import {
   dockerInspectNodeArgv, dockerPsArgv, kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigArgv,
@@ -14,16 +16,30 @@ import {
 import { kindSql } from './sql.js';
 import type { KindSpec } from './spec.js';
 import { KindNodes } from './nodes.js';
-import { KindEtcd } from './etcd-access.js';
-import { etcdAccessMode } from './etcd.js';
-import { TlsEtcdAccess, type EtcdAccess } from '../../clients/etcd/access.js';
+import { KindEtcdSource } from './etcd-access.js';
+import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
 
-export const KIND_CAPABILITIES: Capability[] = ['docker', 'etcd', 'kubernetes', 'sql'];
+/** What a kind lab offers: etcd only where it is reached directly (see `lacks`). */
+export function kindCapabilities(spec: Pick<KindSpec, 'etcdAccess'>, platform = process.platform): Capability[] {
+  return ['nodeOps', 'shell', ...(etcdAccessMode(spec.etcdAccess, platform) === 'direct' ? ['etcd' as const] : []), 'kubernetes', 'sql'];
+}
+
+/** Why a kind lab lacks a capability, in the operator's words. */
+export function kindLacks(spec: Pick<KindSpec, 'etcdAccess'>, c: Capability, platform = process.platform): string | undefined {
+  if (c === 'etcd') {
+    return `this kind lab reaches etcd with etcdAccess: exec (${spec.etcdAccess === 'auto' ? `auto, on ${platform}` : 'set in the lab'}), `
+      + 'and etcd steps through docker exec are not built yet: set etcdAccess: direct on Linux, where node IPs are reachable';
+  }
+  if (c === 'members') {
+    return 'member replace and snapshot restore on kind need its static-Pod member operations, not built yet: '
+      + 'rehearse them on the etcd lab (provider: etcd)';
+  }
+  return undefined;
+}
 
 /** A kind cluster as a kdrill lab. Reads `env.runner` at each call: the engine rebinds it per phase. */
 export class KindLab implements Lab {
   readonly provider = 'kind';
-  readonly capabilities = KIND_CAPABILITIES;
   readonly name: string;
   readonly configFile: string;
   readonly kubeconfig: string;
@@ -32,11 +48,15 @@ export class KindLab implements Lab {
   /** kind puts every cluster on the `kind` network (KIND_EXPERIMENTAL_DOCKER_NETWORK overrides it). */
   readonly network: string;
   private readonly nodeList: LabNode[];
-  /** `docker` capability: the etcd lab's node operations, kind's label as the ownership mark. */
-  readonly dockerNodes: KindNodes;
-  readonly etcd: KindEtcd;
-  /** `etcd` capability: the etcd lab's TlsEtcdAccess on kind's members; `ops` for maintenance modules. */
-  readonly etcdAccess: EtcdAccess & { ops: KindEtcd };
+  readonly etcdMode: EtcdAccessMode;
+  /** The etcd lab's node operations, kind's cluster label as the ownership mark. */
+  readonly nodeOps: KindNodes;
+  readonly shell: DockerShell;
+  readonly etcdSource: KindEtcdSource;
+  /** etcd over gRPC to the members' node IPs (etcdAccess: direct). */
+  readonly etcd?: EtcdAccess;
+  readonly kubernetes: KubeAccess;
+  readonly sql: SqlAccess;
 
   constructor(readonly spec: KindSpec, public env: LabEnv) {
     this.name = spec.name;
@@ -45,23 +65,18 @@ export class KindLab implements Lab {
     this.marker = path.join(env.stateDir, 'created-by-kdrill');
     this.network = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind';
     this.nodeList = nodesOfConfig(spec.name, readRoles(spec.config, env.drillDir) ?? [...DEFAULT_ROLES]);
-    this.dockerNodes = new KindNodes(spec.name, this.network, () => this.nodeList);
+    this.nodeOps = new KindNodes(spec.name, this.network, () => this.nodeList, (container, ip) => this.etcdSource.setIp(container, ip));
+    this.shell = new DockerShell(this.nodeOps);
     const controlPlanes = () => this.nodeList.filter((n) => n.role === 'control-plane');
-    this.etcd = new KindEtcd(etcdAccessMode(spec.etcdAccess), controlPlanes, env.stateDir, () => this.env);
-    const tls = new TlsEtcdAccess({ endpoints: () => this.etcd.members().map((m) => ({ node: m.node, url: m.url })), tls: () => this.etcd.tls() });
-    this.etcdAccess = Object.assign(tls, { ops: this.etcd });
+    this.etcdMode = etcdAccessMode(spec.etcdAccess);
+    this.etcdSource = new KindEtcdSource(controlPlanes, env.stateDir, () => this.env, this.shell);
+    if (this.etcdMode === 'direct') this.etcd = new EtcdAccess(this.etcdSource);
+    this.kubernetes = kubeAccess(this.kubeconfig);
+    this.sql = kindSql(this.kubeconfig);
   }
 
   nodes(): LabNode[] {
     return this.nodeList;
-  }
-
-  get<T>(capability: Capability): T | undefined {
-    if (capability === 'kubernetes') return kubeAccess(this.kubeconfig) as T;
-    if (capability === 'sql') return kindSql(this.kubeconfig) as T;
-    if (capability === 'docker') return this.dockerNodes as T;
-    if (capability === 'etcd') return this.etcdAccess as T;
-    return undefined;
   }
 
   private createArgv(): string[] {
@@ -78,7 +93,7 @@ export class KindLab implements Lab {
       `${prettyCommand(kindGetKubeconfigArgv(this.name))} > ${this.kubeconfig}`,
       `${prettyCommand(dockerPsArgv(this.name))}  # the nodes, by kind's labels`,
       ...this.nodeList.filter((n) => n.role === 'control-plane').map((n) => `${prettyCommand(dockerInspectNodeArgv(n.container, this.network))}  # its IP: etcd member https://<ip>:2379`),
-      ...(this.etcd.mode === 'direct' ? this.etcd.planCerts().map((l) => `${l}  # etcd client certs`) : ['# etcd through docker exec … crictl exec <etcd> etcdctl (etcdAccess: exec)']),
+      ...(this.etcdMode === 'direct' ? this.etcdSource.planCerts().map((l) => `${l}  # etcd client certs`) : ['# etcdAccess: exec: no etcd steps (not built yet)']),
     ];
   }
 
@@ -150,9 +165,9 @@ export class KindLab implements Lab {
   async readEtcdMembers(): Promise<void> {
     for (const n of this.nodeList.filter((x) => x.role === 'control-plane')) {
       const seen = await this.inspect(n.container);
-      if (seen?.ip) this.etcd.setIp(n.container, seen.ip);
+      this.etcdSource.setIp(n.container, seen?.ip);
     }
-    if (this.etcd.mode === 'direct') await this.etcd.copyCerts();
+    if (this.etcd) await this.etcdSource.tls();
   }
 
   async discover(): Promise<FoundNode[]> {
@@ -166,11 +181,11 @@ export class KindLab implements Lab {
   }
 
   async close(): Promise<void> {
-    await this.etcdAccess.close().catch(() => {});
+    await this.etcd?.close().catch(() => {});
   }
 
   async down(opts: { force?: boolean }): Promise<void> {
-    await this.etcdAccess.close().catch(() => {});
+    await this.etcd?.close().catch(() => {});
     if (this.spec.reuse && !opts.force && !existsSync(this.marker)) return;
     await this.run(kindDeleteArgv(this.name), 300_000);
     rmSync(this.marker, { force: true });

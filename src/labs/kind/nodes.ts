@@ -1,5 +1,6 @@
 import { RefusedError } from '../../engine/errors.js';
-import { DockerNodes, type NodeOpsContext } from '../docker/index.js';
+import { DockerNodes } from '../docker/index.js';
+import type { ShellContext } from '../types.js';
 import type { ContainerInfo } from '../docker/inspect.js';
 import type { LabNode } from '../types.js';
 import { CLUSTER_LABEL, ROLE_LABEL, loadBalancerName } from './config.js';
@@ -10,10 +11,13 @@ import { CLUSTER_LABEL, ROLE_LABEL, loadBalancerName } from './config.js';
  * at once, and kind cannot bring it back as it was).
  */
 export class KindNodes extends DockerNodes {
-  constructor(readonly cluster: string, network: string, nodes: () => LabNode[]) {
+  constructor(readonly cluster: string, network: string, nodes: () => LabNode[], onIp?: (container: string, ip: string | undefined) => void) {
     super({
       network,
       owner: { key: CLUSTER_LABEL, value: cluster },
+      // kind creates its network without an IPv4 subnet: docker refuses `connect --ip` there.
+      reconnectWithIp: false,
+      onIp,
       container(node) {
         if (node === 'external-load-balancer' || node === loadBalancerName(cluster)) throw refuseLb(loadBalancerName(cluster));
         const n = nodes().find((x) => x.name === node || x.container === node);
@@ -24,7 +28,7 @@ export class KindNodes extends DockerNodes {
     });
   }
 
-  override async inspect(ctx: NodeOpsContext, node: string): Promise<ContainerInfo> {
+  override async inspect(ctx: ShellContext, node: string): Promise<ContainerInfo> {
     const info = await super.inspect(ctx, node);
     if (info.labels[ROLE_LABEL] === 'external-load-balancer') throw refuseLb(info.name);
     return info;

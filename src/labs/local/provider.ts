@@ -12,20 +12,18 @@ export const localProvider: LabProvider<LocalSpec> = {
   name: 'local',
   summary: 'no lab: steps run host commands only',
   schema,
-  capabilities: [],
+  capabilities: () => [],
   nodeNames: () => [],
   create(spec: LocalSpec, env: LabEnv): Lab {
     return {
       provider: 'local',
       name: spec.name,
-      capabilities: [],
       env,
       up: async () => ({ created: false }),
       down: async () => {},
       nodes: () => [],
       planUp: () => [],
       planDown: () => [],
-      get: () => undefined,
     };
   },
 };

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { duration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
-import { requireEtcd } from '../../clients/etcd/ops.js';
 import { etcdErrorMessage, within, type EtcdClient } from '../../clients/etcd/client.js';
 import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../windows.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   interval: duration.default('100ms').describe('One write every interval'),
@@ -26,8 +26,8 @@ export const etcdWrites: ProbeModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [`every ${p.interval}: etcd Put ${p.key} (last good member first, others on failure, ${p.attemptDeadline} deadline each); fail if writes stop for more than ${p.maxUnavailable}`],
   async start(ctx, p) {
-    const etcd = requireEtcd(ctx.lab);
-    const nodes = etcd.endpoints().map((e) => e.node);
+    const etcd = need(ctx.lab, 'etcd');
+    const nodes = etcd.members().map((e) => e.node);
     const clients = new Map<string, EtcdClient>();
     for (const n of nodes) clients.set(n, await etcd.newClient(n));
     const interval = parseDuration(p.interval)!;

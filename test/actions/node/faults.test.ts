@@ -104,13 +104,13 @@ describe.skipIf(skipLab)('node faults on a real etcd lab', () => {
   });
 
   it('partition of a follower: cut off, then healed on its old IP; hashes equal', async () => {
-    const before = await lab.docker.ip(ctx, 'control-plane3');
+    const before = await lab.nodeOps.ip(ctx, 'control-plane3');
     await act('node.partition', { node: 'control-plane3' });
-    expect(await lab.docker.ip(ctx, 'control-plane3')).toBeUndefined();
+    expect(await lab.nodeOps.ip(ctx, 'control-plane3')).toBeUndefined();
     expect((await eventually('etcd.quorum', { healthy: 2 })).ok).toBe(true);
     await act('etcd.put', { key: 'during-partition', value: 'x' });
     await act('node.heal', { node: 'control-plane3' });
-    expect(await lab.docker.ip(ctx, 'control-plane3')).toBe(before);
+    expect(await lab.nodeOps.ip(ctx, 'control-plane3')).toBe(before);
     expect((await eventually('etcd.inSync')).ok).toBe(true);
     expect((await eventually('etcd.hashConsistent')).ok).toBe(true);
   });

@@ -38,7 +38,7 @@ describe('quorumVerdict', () => {
 describe('liveLeader / healthyMembers', () => {
   // Member statuses as the lab test (test/actions/node/faults.test.ts) sees them after each fault.
   const says = (node: string, leaderId: string, term = 2, errors: string[] = []): MemberProbe =>
-    ({ node, ok: true, latencyMs: 1, status: { node, memberId: node, leaderId, raftTerm: term, raftIndex: 9, dbSize: 1, version: '3.4', errors } });
+    ({ node, ok: true, latencyMs: 1, status: { node, memberId: node, leaderId, leader: leaderId === node, clusterId: 'c', revision: 1, raftTerm: term, raftIndex: 9, dbSize: 1, dbSizeInUse: 1, version: '3.4', errors } });
   const dead = (node: string): MemberProbe => ({ node, ok: false, error: 'deadline exceeded', latencyMs: 200 });
   it.each([
     ['all three follow a', [says('a', 'a'), says('b', 'a'), says('c', 'a')], 'a', ['a', 'b', 'c']],
@@ -77,7 +77,7 @@ describe('leaderVerdict', () => {
 });
 
 const probe = (node: string, term: number, index: number): MemberProbe =>
-  ({ node, ok: true, latencyMs: 1, status: { node, memberId: node, leaderId: 'a', raftTerm: term, raftIndex: index, dbSize: 1, version: '3.4', errors: [] } });
+  ({ node, ok: true, latencyMs: 1, status: { node, memberId: node, leaderId: 'a', leader: node === 'a', clusterId: 'c', revision: 1, raftTerm: term, raftIndex: index, dbSize: 1, dbSizeInUse: 1, version: '3.4', errors: [] } });
 
 describe('inSyncVerdict', () => {
   it.each([

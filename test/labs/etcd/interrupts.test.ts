@@ -10,6 +10,8 @@ import { CommandRunner } from '../../../src/exec/runner.js';
 import { EtcdLab } from '../../../src/labs/etcd/index.js';
 import { etcdLabSchema } from '../../../src/labs/etcd/spec.js';
 import { docker, forceRemove, labEnv, skipLab } from '../helpers.js';
+import { modules } from '../../../src/cli/modules.js';
+import { exitCodeOfStatus } from '../../../src/cli/exit.js';
 
 /**
  * Ctrl-C while the lab's containers are being created (found by the soak: a SIGINT 0.5 s into
@@ -66,7 +68,7 @@ describe.skipIf(skipLab)('a Ctrl-C during lab down', () => {
       `lab: {provider: etcd, name: ${name}, members: 1}`,
       'steps:', '  - name: one write', '    action: etcd.put', '    with: {key: k, value: v}', '',
     ].join('\n'));
-    const drill = parseDrill(readFileSync(file, 'utf8'), file);
+    const drill = parseDrill(readFileSync(file, 'utf8'), file, { modules });
     const interrupt = new AbortController();
     const runner = new CommandRunner();
     // The lab's first `docker rm` is lab down's (nothing was left over to remove at up).
@@ -75,7 +77,7 @@ describe.skipIf(skipLab)('a Ctrl-C during lab down', () => {
     const lab = new EtcdLab(etcdLabSchema.parse(drill.lab), labEnv());
     forceRemove(lab);
     try {
-      const result = await new DrillRun({ drill, runDir: dir, labStateDir: path.join(dir, 'state'), runner, events, interrupt: interrupt.signal }).run();
+      const result = await new DrillRun({ drill, runDir: dir, labStateDir: path.join(dir, 'state'), runner, events, interrupt: interrupt.signal, exitCodeOf: exitCodeOfStatus }).run();
       expect(interrupt.signal.aborted).toBe(true);
       expect(result).toMatchObject({ status: 'interrupted', exitCode: 130 });
       expect(events.events.find((e) => e.type === 'lab.down')).toMatchObject({ removed: true });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdProvider } from '../../../src/labs/etcd/index.js';
 import { etcdLabSchema, shapeOf } from '../../../src/labs/etcd/spec.js';
-import type { EtcdAccess } from '../../../src/clients/etcd/index.js';
+import type { EtcdAccess } from '../../../src/clients/etcd/access.js';
 import { docker, dockerAll, dockerQuiet, forceRemove, makeLab, skipLab } from '../helpers.js';
 
 describe('etcd lab spec', () => {
@@ -49,7 +49,7 @@ describe.skipIf(skipLab)('etcd lab on real docker', () => {
     const labels = JSON.parse(docker('inspect', '--format', '{{json .Config.Labels}}', `${lab.name}-control-plane2`));
     expect(labels).toMatchObject({ 'io.x-k8s.kind.cluster': lab.name, 'io.x-k8s.kind.role': 'control-plane', 'dev.kdrill.lab': lab.name });
     expect(docker('inspect', '--format', '{{.Config.Hostname}}', `${lab.name}-control-plane2`)).toBe(`${lab.name}-control-plane2`);
-    const { members } = await lab.get<EtcdAccess>('etcd')!.memberList();
+    const { members } = await lab.etcd.memberList();
     expect(members.map((m) => m.name).sort()).toEqual(names);
   });
 

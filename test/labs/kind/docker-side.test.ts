@@ -66,7 +66,7 @@ describe.skipIf(!hasDocker && !process.env.CI)('kind lab, docker side, against r
     const spec = kindProvider.schema.parse({ provider: 'kind', name: cluster, config: path.resolve('clusters/kind-ha-3cp.yaml'), etcdAccess: 'direct' });
     lab = new KindLab(spec, { runner, signal: ctx.signal, log: () => {}, drillDir: process.cwd(), stateDir });
     delete process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK;
-    nodes = lab.get<KindNodes>('docker')!;
+    nodes = lab.nodeOps;
   });
 
   afterAll(() => {
@@ -83,14 +83,17 @@ describe.skipIf(!hasDocker && !process.env.CI)('kind lab, docker side, against r
     await expect(lab.checkNodes()).rejects.toThrow(new RegExp(`lacks node\\(s\\) ${cluster}-worker2`));
   });
 
-  it('etcd access: members on their node IPs, certs copied out of the first control-plane node', async () => {
+  it('etcd access: members on their node IPs, named by their node for TLS; certs copied out of the first control plane once', async () => {
     await lab.readEtcdMembers();
-    expect(lab.etcd.members()).toEqual(['control-plane', 'control-plane2', 'control-plane3'].map((n) => ({ node: n, container: `${cluster}-${n}`, url: `https://${ipOf(`${cluster}-${n}`)}:2379` })));
-    expect(readFileSync(lab.etcd.certFiles().ca, 'utf8').trim()).toBe(`ca-of-${cluster}-control-plane`);
-    // The etcd lab's EtcdAccess (capability 'etcd') dials the same endpoints.
-    expect(lab.get<{ endpoints(): unknown[] }>('etcd')!.endpoints()).toEqual(lab.etcd.members().map((m) => ({ node: m.node, url: m.url })));
-    const tls = await lab.etcd.tls();
-    expect(tls.key.toString().trim()).toBe('key');
+    expect(lab.etcd!.members()).toEqual(['control-plane', 'control-plane2', 'control-plane3'].map((n) => ({
+      node: n, container: `${cluster}-${n}`, url: `https://${ipOf(`${cluster}-${n}`)}:2379`, serverName: `${cluster}-${n}`,
+    })));
+    // Three callers at once share one copy (it was three `docker cp` at once).
+    const [a, b, c] = await Promise.all([lab.etcdSource.tls(), lab.etcdSource.tls(), lab.etcdSource.tls()]);
+    expect(a).toBe(b);
+    expect(b).toBe(c);
+    expect(a.ca.toString().trim()).toBe(`ca-of-${cluster}-control-plane`);
+    expect(a.key.toString().trim()).toBe('key');
   });
 
   it('stops a control-plane node and starts it back on the IP it had', async () => {

@@ -8,7 +8,10 @@ import { createContext } from '../../../src/engine/context.js';
 import { EventBus } from '../../../src/engine/events.js';
 import type { Context } from '../../../src/engine/types.js';
 import type { Lab } from '../../../src/labs/types.js';
-import type { OpsMember, OpsTarget } from '../../../src/labs/etcd/ops-access.js';
+import { EtcdAccess, type EtcdMember } from '../../../src/clients/etcd/access.js';
+import { DockerNodes, DockerShell } from '../../../src/labs/docker/index.js';
+import { EtcdLabMembers } from '../../../src/labs/etcd/member-host.js';
+import { imageTools } from '../../../src/labs/etcd/tools.js';
 
 /**
  * A real 3-member etcd cluster in docker for the ops tests, shaped like the etcd lab (kind-like
@@ -30,7 +33,7 @@ const docker = (...args: string[]) => execFileSync('docker', args, { encoding: '
 
 export interface TestCluster {
   lab: Lab;
-  members: OpsMember[];
+  members: EtcdMember[];
   ctx(step?: string): Context;
   events: EventBus;
   runDir: string;
@@ -70,21 +73,21 @@ export function startCluster(name: string, opts: { size?: number; quotaBytes?: n
   }
   for (const n of nodes) docker('start', n.container);
   rmSync(dir, { recursive: true, force: true });
-  const members: OpsMember[] = nodes.map((n) => ({ node: n.node, container: n.container, url: `http://${n.ip}:2379` }));
-  // Plain HTTP, fault handling off like the lab's clients (src/clients/etcd/client.ts).
-  const connect = async (m: OpsMember) => {
-    const [{ Etcd3 }, { noop }] = await Promise.all([import('etcd3'), import('cockatiel')]);
-    return new Etcd3({ hosts: m.url, faultHandling: { host: () => noop, global: noop } });
-  };
-  const target: OpsTarget = { members: () => members, connect, image: ETCD_IMAGE };
+  const members: EtcdMember[] = nodes.map((n) => ({ node: n.node, container: n.container, url: `http://${n.ip}:2379` }));
+  // Plain HTTP (no TLS), otherwise the lab's own access, node operations and member host.
+  const etcd = new EtcdAccess({ members: () => members, tls: async () => undefined, tools: imageTools(ETCD_IMAGE) });
+  const nodeOps = new DockerNodes({
+    network: net, owner: { key: 'dev.kdrill.lab', value: name },
+    container: (node) => { const n = nodes.find((x) => x.node === node || x.container === node); if (!n) throw new Error(`no node ${node}`); return n.container; },
+  });
+  const shell = new DockerShell(nodeOps);
   const runner = new CommandRunner();
   const env = { runner, signal: new AbortController().signal, log: () => {}, drillDir: process.cwd(), stateDir: dir };
   const lab: Lab = {
-    provider: 'etcd', name, capabilities: ['etcd', 'docker'], env,
+    provider: 'etcd', name, env, etcd, nodeOps, shell, members: new EtcdLabMembers(nodeOps, shell, () => ETCD_IMAGE),
     up: async () => ({ created: false }), down: async () => {},
     nodes: () => nodes.map((n) => ({ name: n.node, container: n.container, role: 'control-plane' as const })),
     planUp: () => [], planDown: () => [],
-    get: <T>(c: string) => (c === 'etcd' ? ({ ops: target } as T) : undefined),
   };
   const events = new EventBus();
   const runDir = mkdtempSync(path.join(tmpdir(), 'kdrill-ops-run-'));
@@ -93,6 +96,7 @@ export function startCluster(name: string, opts: { size?: number; quotaBytes?: n
     lab, members, events, runDir,
     ctx: (step) => base.withSignal(new AbortController().signal, step),
     down() {
+      void etcd.close();
       execFileSync('docker', ['rm', '-f', '-v', ...nodes.map((n) => n.container)], { stdio: 'ignore' });
       execFileSync('docker', ['network', 'rm', net], { stdio: 'ignore' });
       rmSync(runDir, { recursive: true, force: true });

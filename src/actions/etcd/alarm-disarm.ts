@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { opsEtcd } from '../../labs/etcd/ops-access.js';
-import { describeAlarms } from '../../invariants/etcd-ops/alarms.js';
+import { disarmAlarms } from '../../clients/etcd/alarms.js';
+import { need } from '../../labs/types.js';
+import { describeAlarms } from '../../invariants/etcd/alarms.js';
 
 const params = z.strictObject({});
 
@@ -13,7 +14,7 @@ export const alarmDisarm: ActionModule<z.infer<typeof params>> = {
   requires: ['etcd'],
   plan: () => ['etcdctl alarm list', 'etcdctl alarm disarm'],
   async run(ctx) {
-    const raised = await opsEtcd(ctx).disarm(ctx);
+    const raised = await disarmAlarms(need(ctx.lab, 'etcd'), ctx.signal);
     ctx.measure('alarms.disarmed', raised.length);
     return { output: raised.length === 0 ? 'no alarm was raised' : `disarmed: ${describeAlarms(raised)}` };
   },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { opsEtcd, type MemberStatus } from '../../labs/etcd/ops-access.js';
-import { rememberClusterId } from '../../labs/etcd/ops-ledger.js';
+import { answered } from '../../clients/etcd/access.js';
+import { need } from '../../labs/types.js';
+import { rememberClusterId } from '../../clients/etcd/ledger.js';
 
 const params = z.strictObject({
   changed: z.boolean().describe('true after a snapshot restore (a new logical cluster); false after a member replace'),
@@ -27,7 +28,7 @@ export const etcdClusterId: InvariantModule<Params> = {
   requires: ['etcd'],
   plan: () => ['etcdctl endpoint status --cluster (header.cluster_id)'],
   async check(ctx, p) {
-    const up = (await opsEtcd(ctx).statuses(ctx)).filter((s): s is MemberStatus => 'dbSize' in s);
+    const up = answered(await need(ctx.lab, 'etcd').statusAll(2_000));
     const ids = up.map((s) => s.clusterId);
     const first = ids[0] === undefined ? undefined : rememberClusterId(ctx.state, ids[0]);
     return clusterIdVerdict(p, first ?? '', ids);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { opsEtcd, type MemberAlarm } from '../../labs/etcd/ops-access.js';
+import { listAlarms, type MemberAlarm } from '../../clients/etcd/alarms.js';
+import { need } from '../../labs/types.js';
 
 const ALARMS = ['NOSPACE', 'CORRUPT'] as const;
 
@@ -38,6 +39,6 @@ export const etcdAlarms: InvariantModule<Params> = {
   requires: ['etcd'],
   plan: () => ['etcdctl alarm list (Maintenance.Alarm GET on a reachable member)'],
   async check(ctx, p) {
-    return alarmsVerdict(p, await opsEtcd(ctx).alarms(ctx));
+    return alarmsVerdict(p, await listAlarms(need(ctx.lab, 'etcd'), ctx.signal));
   },
 };

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { deadline, opsEtcd } from '../../labs/etcd/ops-access.js';
-import { ledger } from '../../labs/etcd/ops-ledger.js';
+import { within } from '../../clients/etcd/client.js';
+import { anyMember, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
+import { ledger } from '../../clients/etcd/ledger.js';
 
 const params = z.strictObject({
   prefix: z.string().min(1).describe('Keys written: <prefix>0001 …'),
@@ -21,14 +23,14 @@ export const seed: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [`etcdctl put ${p.prefix}0001 ${p.value} … ${p.prefix}${String(p.count).padStart(4, '0')} (${p.count} keys)`],
   async run(ctx, p) {
-    const etcd = opsEtcd(ctx);
+    const etcd = need(ctx.lab, 'etcd');
     const book = ledger(ctx.state);
-    const { first, last } = await etcd.any(ctx, async (c) => {
+    const { first, last } = await anyMember(etcd, ctx.signal, async (c) => {
       let first = 0;
       let last = 0;
       for (let i = 1; i <= p.count; i++) {
         const key = `${p.prefix}${String(i).padStart(4, '0')}`;
-        const r = await c.put(key).value(p.value).options(deadline()).exec();
+        const r = await c.put(key).value(p.value).options(within(OPS_DEADLINE_MS)).exec();
         last = Number(r.header.revision);
         first ||= last;
         book.push({ key, revision: last });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { opsEtcd, type MemberSize, type MemberStatus } from '../../labs/etcd/ops-access.js';
-import { byteSize, formatBytes, fraction, percent } from '../../labs/etcd/ops-units.js';
+import { answered, type MemberStatus } from '../../clients/etcd/access.js';
+import { need } from '../../labs/types.js';
+
+export type MemberSize = Pick<MemberStatus, 'node' | 'dbSize' | 'dbSizeInUse'>;
+import { byteSize, formatBytes, fraction, percent } from '../../drill/units.js';
 
 const params = z
   .strictObject({
@@ -19,7 +22,7 @@ type Params = z.infer<typeof params>;
 export const fragmentation = (m: Pick<MemberSize, 'dbSize' | 'dbSizeInUse'>): number =>
   m.dbSize > 0 ? Math.max(0, (m.dbSize - m.dbSizeInUse) / m.dbSize) : 0;
 
-const show = (m: MemberSize) => `${m.member} ${formatBytes(m.dbSize)} (in use ${formatBytes(m.dbSizeInUse)}, ${percent(fragmentation(m))} free)`;
+const show = (m: MemberSize) => `${m.node} ${formatBytes(m.dbSize)} (in use ${formatBytes(m.dbSizeInUse)}, ${percent(fragmentation(m))} free)`;
 
 /** Judges every member that answered; a member that did not answer is named but judged by the others' quorum elsewhere. */
 export function dbSizeVerdict(p: Params, members: MemberSize[]): Verdict {
@@ -27,9 +30,9 @@ export function dbSizeVerdict(p: Params, members: MemberSize[]): Verdict {
   const bad: string[] = [];
   for (const m of members) {
     const f = fragmentation(m);
-    if (p.max !== undefined && m.dbSize > p.max) bad.push(`${m.member} ${formatBytes(m.dbSize)} > max ${formatBytes(p.max)}`);
-    if (p.fragmentationBelow !== undefined && f >= p.fragmentationBelow) bad.push(`${m.member} ${percent(f)} free, not below ${percent(p.fragmentationBelow)}`);
-    if (p.fragmentationAbove !== undefined && f <= p.fragmentationAbove) bad.push(`${m.member} ${percent(f)} free, not above ${percent(p.fragmentationAbove)}`);
+    if (p.max !== undefined && m.dbSize > p.max) bad.push(`${m.node} ${formatBytes(m.dbSize)} > max ${formatBytes(p.max)}`);
+    if (p.fragmentationBelow !== undefined && f >= p.fragmentationBelow) bad.push(`${m.node} ${percent(f)} free, not below ${percent(p.fragmentationBelow)}`);
+    if (p.fragmentationAbove !== undefined && f <= p.fragmentationAbove) bad.push(`${m.node} ${percent(f)} free, not above ${percent(p.fragmentationAbove)}`);
   }
   const observed = members.map(show).join('; ');
   const wanted = [
@@ -49,7 +52,6 @@ export const etcdDbSize: InvariantModule<Params> = {
   requires: ['etcd'],
   plan: () => ['etcdctl endpoint status on each member (dbSize, dbSizeInUse)'],
   async check(ctx, p) {
-    const members = await opsEtcd(ctx).statuses(ctx);
-    return dbSizeVerdict(p, members.filter((m): m is MemberStatus => 'dbSize' in m));
+    return dbSizeVerdict(p, answered(await need(ctx.lab, 'etcd').statusAll(2_000)));
   },
 };

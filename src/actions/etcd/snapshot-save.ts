@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ActionModule, Context } from '../../engine/types.js';
-import { opsEtcd, type MemberStatus, type OpsEtcd } from '../../labs/etcd/ops-access.js';
-import { rememberClusterId, recordSnapshot } from '../../labs/etcd/ops-ledger.js';
-import { readSnapshotFacts, snapshotStatusArgv } from '../../labs/etcd/ops-snapshot.js';
-import { formatBytes } from '../../labs/etcd/ops-units.js';
-import { prettyCommand } from '../../exec/errors.js';
-import { snapshotProblem } from '../../invariants/etcd-ops/snapshot-valid.js';
+import type { ActionModule } from '../../engine/types.js';
+import { answered, describeProbes, type EtcdAccess, type MemberStatus } from '../../clients/etcd/access.js';
+import { need } from '../../labs/types.js';
+import { rememberClusterId, recordSnapshot } from '../../clients/etcd/ledger.js';
+import { readSnapshotFacts } from '../../clients/etcd/snapshot.js';
+import { formatBytes } from '../../drill/units.js';
+import { snapshotProblem } from '../../invariants/etcd/snapshot-valid.js';
 
 const params = z.strictObject({
   file: z.string().min(1).describe('Where to write the snapshot on the host (relative to the drill file)'),
@@ -16,19 +16,19 @@ const params = z.strictObject({
 type Params = z.infer<typeof params>;
 
 /** The member to stream from: a follower by default (the seeds: "snapshot from a non-leader"). */
-export function pickSource(statuses: Pick<MemberStatus, 'member' | 'leader'>[], from: string): string | undefined {
-  const sorted = [...statuses].sort((a, b) => a.member.localeCompare(b.member, undefined, { numeric: true }));
-  if (from === 'leader') return sorted.find((s) => s.leader)?.member;
-  if (from === 'follower') return sorted.filter((s) => !s.leader).at(-1)?.member;
-  return sorted.find((s) => s.member === from)?.member;
+export function pickSource(statuses: Pick<MemberStatus, 'node' | 'leader'>[], from: string): string | undefined {
+  const sorted = [...statuses].sort((a, b) => a.node.localeCompare(b.node, undefined, { numeric: true }));
+  if (from === 'leader') return sorted.find((s) => s.leader)?.node;
+  if (from === 'follower') return sorted.filter((s) => !s.leader).at(-1)?.node;
+  return sorted.find((s) => s.node === from)?.node;
 }
 
-async function source(etcd: OpsEtcd, ctx: Context, from: string): Promise<MemberStatus> {
-  const all = await etcd.statuses(ctx);
-  const up = all.filter((s): s is MemberStatus => 'dbSize' in s);
+async function source(etcd: EtcdAccess, from: string): Promise<MemberStatus> {
+  const probes = await etcd.statusAll(2_000);
+  const up = answered(probes);
   const name = pickSource(up, from);
-  const chosen = up.find((s) => s.member === name);
-  if (!chosen) throw new Error(`no ${from} answers to take a snapshot from (${all.map((s) => ('error' in s ? `${s.member}: ${s.error}` : `${s.member}: ${s.leader ? 'leader' : 'follower'}`)).join('; ')})`);
+  const chosen = up.find((s) => s.node === name);
+  if (!chosen) throw new Error(`no ${from} answers to take a snapshot from (${describeProbes(probes)})`);
   return chosen;
 }
 
@@ -47,19 +47,19 @@ export const snapshotSave: ActionModule<Params> = {
   plan: (p, ctx) => [
     `etcdctl --endpoints=<${p.from}> snapshot save ${p.file}`,
     `sha256sum ${p.file}`,
-    prettyCommand(snapshotStatusArgv(p.file, opsEtcd(ctx).image)),
+    ...need(ctx.lab, 'etcd').tools.planSnapshotStatus(p.file),
   ],
   async run(ctx, p) {
-    const etcd = opsEtcd(ctx);
-    const from = await source(etcd, ctx, p.from);
+    const etcd = need(ctx.lab, 'etcd');
+    const from = await source(etcd, p.from);
     rememberClusterId(ctx.state, from.clusterId);
     await mkdir(path.dirname(p.file), { recursive: true });
     const started = performance.now();
-    await etcd.snapshot(etcd.member(from.member), p.file, ctx.signal);
+    await etcd.snapshot(from.node, p.file, ctx.signal);
     const ms = Math.round(performance.now() - started);
-    const facts = await readSnapshotFacts(ctx, p.file, etcd.image);
+    const facts = await readSnapshotFacts(ctx, p.file, etcd.tools);
     const problem = snapshotProblem(facts, {});
-    if (problem || !facts.status) throw new Error(`snapshot ${p.file} from ${from.member} failed verification: ${problem}`);
+    if (problem || !facts.status) throw new Error(`snapshot ${p.file} from ${from.node} failed verification: ${problem}`);
     const s = facts.status;
     recordSnapshot(ctx.state, { file: p.file, revision: s.revision, keys: s.totalKey, sha256: facts.sha256!, clusterId: from.clusterId });
     ctx.measure('snapshot.sha256', facts.sha256!);
@@ -68,7 +68,7 @@ export const snapshotSave: ActionModule<Params> = {
     ctx.measure('snapshot.bytes', facts.bytes, 'bytes');
     ctx.measure('snapshot.saveTime', ms, 'ms');
     return {
-      output: `snapshot of ${from.member} (${from.leader ? 'leader' : 'follower'}) → ${p.file}: ${formatBytes(facts.bytes)}, revision ${s.revision}, ${s.totalKey} keys, sha256 ${facts.sha256}, in ${ms} ms`,
+      output: `snapshot of ${from.node} (${from.leader ? 'leader' : 'follower'}) → ${p.file}: ${formatBytes(facts.bytes)}, revision ${s.revision}, ${s.totalKey} keys, sha256 ${facts.sha256}, in ${ms} ms`,
       data: { revision: s.revision, keys: s.totalKey, sha256: facts.sha256, bytes: facts.bytes },
     };
   },

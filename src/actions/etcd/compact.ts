@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { deadline, errText, opsEtcd } from '../../labs/etcd/ops-access.js';
+import { within } from '../../clients/etcd/client.js';
+import { anyMember, errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
   physical: z.boolean().default(true).describe('Wait until the compaction is applied to the backend (etcdctl compact --physical)'),
@@ -15,18 +17,18 @@ export const compact: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => ['REV=$(etcdctl endpoint status → header.revision)', `etcdctl compact $REV${p.physical ? ' --physical' : ''}`],
   async run(ctx, p) {
-    const etcd = opsEtcd(ctx);
-    const { revision, member } = await etcd.any(ctx, async (c, m) => {
-      const s = await c.maintenance.status(deadline());
+    const etcd = need(ctx.lab, 'etcd');
+    const { revision, member } = await anyMember(etcd, ctx.signal, async (c, node) => {
+      const s = await c.maintenance.status(within(OPS_DEADLINE_MS));
       const rev = s.header.revision;
       try {
-        await c.kv.compact({ revision: rev, physical: p.physical }, deadline(60_000));
+        await c.kv.compact({ revision: rev, physical: p.physical }, within(60_000));
       } catch (err) {
         // Compacting twice to the same revision is not a failure of the drill: the history is gone either way.
         if (!/compacted/.test(errText(err))) throw err;
         ctx.log(`revision ${rev} was already compacted`);
       }
-      return { revision: Number(rev), member: m.node };
+      return { revision: Number(rev), member: node };
     });
     ctx.measure('compact.revision', revision);
     return { output: `compacted to revision ${revision} (via ${member})`, data: { revision } };

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { deadline, opsEtcd } from '../../labs/etcd/ops-access.js';
-import { lastRestore, ledger, rpoOf, type LedgerEntry } from '../../labs/etcd/ops-ledger.js';
+import { within } from '../../clients/etcd/client.js';
+import { anyMember, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
+import { lastRestore, ledger, rpoOf, type LedgerEntry } from '../../clients/etcd/ledger.js';
 
 const params = z.strictObject({
   lostKeys: z.number().int().nonnegative().optional().describe('Exactly this many acknowledged keys are lost (written after the snapshot)'),
@@ -39,9 +41,9 @@ export const etcdRpo: InvariantModule<Params> = {
     const entries = ledger(ctx.state);
     if (entries.length === 0) return { ok: false, message: 'no acknowledged writes recorded: write keys with etcd.seed before and after the snapshot' };
     const keys = [...new Set(entries.map((e) => e.key))];
-    const present = await opsEtcd(ctx).any(ctx, async (c) => {
+    const present = await anyMember(need(ctx.lab, 'etcd'), ctx.signal, async (c) => {
       const found = new Set<string>();
-      for (const k of keys) if ((await c.get(k).options(deadline()).string()) !== null) found.add(k);
+      for (const k of keys) if ((await c.get(k).options(within(OPS_DEADLINE_MS)).string()) !== null) found.add(k);
       return found;
     });
     return rpoVerdict(p, entries, restore.snapshotRevision, present);

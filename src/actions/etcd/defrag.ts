@@ -1,10 +1,13 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { duration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ActionModule, Context } from '../../engine/types.js';
-import { deadline, errText, opsEtcd, type MemberStatus, type OpsEtcd, type OpsMember } from '../../labs/etcd/ops-access.js';
-import { formatBytes } from '../../labs/etcd/ops-units.js';
+import { answered, type EtcdAccess, type MemberStatus } from '../../clients/etcd/access.js';
+import { within } from '../../clients/etcd/client.js';
+import { waitHealthy } from '../../clients/etcd/health.js';
+import { errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
+import { formatBytes } from '../../drill/units.js';
 import { quorumOf } from '../../clients/etcd/quorum.js';
 
 const UNSAFE_MESSAGE =
@@ -23,46 +26,31 @@ const params = z
 type Params = z.infer<typeof params>;
 
 /** Followers first (by name, for a stable order), the leader last: its stop-the-world window comes when its load has moved. */
-export function defragOrder<T extends { member: string; leader: boolean }>(members: T[]): T[] {
-  const byName = (a: T, b: T) => a.member.localeCompare(b.member, undefined, { numeric: true });
+export function defragOrder<T extends { node: string; leader: boolean }>(members: T[]): T[] {
+  const byName = (a: T, b: T) => a.node.localeCompare(b.node, undefined, { numeric: true });
   return [...members.filter((m) => !m.leader).sort(byName), ...members.filter((m) => m.leader).sort(byName)];
 }
 
 /** The next member to defrag given who leads now (leadership can move mid-pass). */
-export function nextToDefrag<T extends { member: string; leader: boolean }>(remaining: T[]): T | undefined {
+export function nextToDefrag<T extends { node: string; leader: boolean }>(remaining: T[]): T | undefined {
   return defragOrder(remaining)[0];
 }
 
-async function statuses(etcd: OpsEtcd, ctx: Context): Promise<MemberStatus[]> {
-  const all = await etcd.statuses(ctx);
-  return all.filter((s): s is MemberStatus => 'dbSize' in s);
+async function statuses(etcd: EtcdAccess): Promise<MemberStatus[]> {
+  return answered(await etcd.statusAll(2_000));
 }
 
-/** "Wait for it to rejoin, verify health" between members: every member answers and agrees on one leader. */
-async function waitHealthy(etcd: OpsEtcd, ctx: Context, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const all = await etcd.statuses(ctx);
-    const up = all.filter((s): s is MemberStatus => 'dbSize' in s);
-    const leaders = new Set(up.map((s) => s.leaderId).filter((l) => l !== '0'));
-    if (up.length === all.length && leaders.size === 1) return;
-    last = `${up.length} of ${all.length} members answer, leaders seen: ${leaders.size}`;
-    if (performance.now() > deadline) throw new Error(`cluster not healthy ${timeoutMs} ms after the defrag: ${last}`);
-    await delay(200, undefined, { signal: ctx.signal });
-  }
-}
-
-async function defragOne(etcd: OpsEtcd, ctx: Context, m: OpsMember, before: number): Promise<{ blockedMs: number; after: number }> {
+async function defragOne(etcd: EtcdAccess, ctx: Context, node: string, before: number): Promise<{ blockedMs: number; after: number }> {
   const started = performance.now();
   // Defrag can take seconds per GB: its own long deadline, not the default one.
-  await etcd.with(m, (c) => c.maintenance.defragment(deadline(10 * 60_000)), ctx.signal);
+  await etcd.with(node, (c) => c.maintenance.defragment(within(10 * 60_000)), ctx.signal);
   const blockedMs = Math.round(performance.now() - started);
-  const after = (await etcd.status(m, ctx.signal)).dbSize;
-  ctx.measure(`defrag.${m.node}.blocked`, blockedMs, 'ms');
-  ctx.measure(`defrag.${m.node}.dbSize.before`, before, 'bytes');
-  ctx.measure(`defrag.${m.node}.dbSize.after`, after, 'bytes');
-  ctx.log(`defragmented ${m.node}: ${formatBytes(before)} → ${formatBytes(after)}, blocked ${blockedMs} ms`);
+  const now = await etcd.status(node, OPS_DEADLINE_MS);
+  const after = now.ok ? now.status.dbSize : before;
+  ctx.measure(`defrag.${node}.blocked`, blockedMs, 'ms');
+  ctx.measure(`defrag.${node}.dbSize.before`, before, 'bytes');
+  ctx.measure(`defrag.${node}.dbSize.after`, after, 'bytes');
+  ctx.log(`defragmented ${node}: ${formatBytes(before)} → ${formatBytes(after)}, blocked ${blockedMs} ms`);
   return { blockedMs, after };
 }
 
@@ -77,9 +65,9 @@ export const defrag: ActionModule<Params> = {
       ? ['etcdctl defrag --endpoints=<every member> (ALL AT ONCE: unsafe)']
       : ['etcdctl endpoint status (who leads?)', 'for each follower, then the leader: etcdctl defrag --endpoints=<member>; etcdctl endpoint health --cluster'],
   async run(ctx, p) {
-    const etcd = opsEtcd(ctx);
+    const etcd = need(ctx.lab, 'etcd');
     const wanted = etcd.members().filter((m) => !p.nodes || p.nodes.includes(m.node));
-    const first = await statuses(etcd, ctx);
+    const first = await statuses(etcd);
     if (first.length < quorumOf(etcd.members().length)) {
       throw new Error(`only ${first.length} of ${etcd.members().length} members answer: no defrag without quorum`);
     }
@@ -87,26 +75,26 @@ export const defrag: ActionModule<Params> = {
     const lines: string[] = [];
     if (p.all) {
       ctx.log('defragmenting every member AT ONCE (unsafe: true): the whole cluster is blocked meanwhile', 'warn');
-      const results = await Promise.all(wanted.map((m) => defragOne(etcd, ctx, m, first.find((s) => s.member === m.node)?.dbSize ?? 0)));
+      const results = await Promise.all(wanted.map((m) => defragOne(etcd, ctx, m.node, first.find((s) => s.node === m.node)?.dbSize ?? 0)));
       results.forEach((r, i) => lines.push(`${wanted[i]!.node} (all at once): blocked ${r.blockedMs} ms`));
     } else {
       const done = new Set<string>();
       for (;;) {
-        const now = await statuses(etcd, ctx);
-        const next = nextToDefrag(now.filter((s) => !done.has(s.member) && wanted.some((m) => m.node === s.member)));
+        const now = await statuses(etcd);
+        const next = nextToDefrag(now.filter((s) => !done.has(s.node) && wanted.some((m) => m.node === s.node)));
         if (!next) break;
-        const m = etcd.member(next.member);
-        const r = await defragOne(etcd, ctx, m, next.dbSize);
-        lines.push(`${next.member}${next.leader ? ' (leader, last)' : ''}: ${formatBytes(next.dbSize)} → ${formatBytes(r.after)}, blocked ${r.blockedMs} ms`);
-        done.add(next.member);
-        await waitHealthy(etcd, ctx, parseDuration(p.healthTimeout) ?? 30_000).catch((e: unknown) => {
-          throw new Error(`after defragmenting ${next.member}: ${errText(e)}`);
+        const r = await defragOne(etcd, ctx, next.node, next.dbSize);
+        lines.push(`${next.node}${next.leader ? ' (leader, last)' : ''}: ${formatBytes(next.dbSize)} → ${formatBytes(r.after)}, blocked ${r.blockedMs} ms`);
+        done.add(next.node);
+        // "Wait for it to rejoin, verify health" between members.
+        await waitHealthy(etcd, ctx.signal, parseDuration(p.healthTimeout) ?? 30_000).catch((e: unknown) => {
+          throw new Error(`after defragmenting ${next.node}: ${errText(e)}`);
         });
       }
       const missing = wanted.filter((m) => !done.has(m.node)).map((m) => m.node);
       if (missing.length > 0) throw new Error(`not defragmented (did not answer): ${missing.join(', ')}`);
     }
-    const sizeAfter = Math.max(...(await statuses(etcd, ctx)).map((s) => s.dbSize));
+    const sizeAfter = Math.max(...(await statuses(etcd)).map((s) => s.dbSize));
     ctx.measure('defrag.dbSize.before', sizeBefore, 'bytes');
     ctx.measure('defrag.dbSize.after', sizeAfter, 'bytes');
     return { output: [...lines, `largest DB: ${formatBytes(sizeBefore)} → ${formatBytes(sizeAfter)}`].join('\n') };

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { prettyCommand } from '../../exec/errors.js';
-import { readSnapshotFacts, snapshotStatusArgv, type SnapshotFacts } from '../../labs/etcd/ops-snapshot.js';
-import { etcdImageOf } from '../../labs/etcd/ops-access.js';
-import { byteSize, formatBytes } from '../../labs/etcd/ops-units.js';
+import { readSnapshotFacts, type SnapshotFacts } from '../../clients/etcd/snapshot.js';
+import { need } from '../../labs/types.js';
+import { byteSize, formatBytes } from '../../drill/units.js';
 
 const params = z.strictObject({
   file: z.string().min(1).describe('The snapshot file on the host (relative to the drill file)'),
@@ -52,9 +51,9 @@ export const snapshotValid: InvariantModule<Params> = {
   // An output path, not an input one: the file is usually written by an earlier step of the drill.
   files: { output: ['file'] },
   requires: ['etcd'],
-  plan: (p, ctx) => [`sha256 ${p.file} (check etcd's 32-byte trailer)`, prettyCommand(snapshotStatusArgv(p.file, etcdImageOf(ctx.lab)))],
+  plan: (p, ctx) => [`sha256 ${p.file} (check etcd's 32-byte trailer)`, ...need(ctx.lab, 'etcd').tools.planSnapshotStatus(p.file)],
   async check(ctx, p) {
-    const facts = await readSnapshotFacts(ctx, p.file, etcdImageOf(ctx.lab));
+    const facts = await readSnapshotFacts(ctx, p.file, need(ctx.lab, 'etcd').tools);
     return snapshotVerdict(facts, p);
   },
 };

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { deadline, errText, opsEtcd } from '../../labs/etcd/ops-access.js';
-import { byteSize, formatBytes } from '../../labs/etcd/ops-units.js';
+import { within } from '../../clients/etcd/client.js';
+import { anyMember, errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
+import { need } from '../../labs/types.js';
+import { byteSize, formatBytes } from '../../drill/units.js';
 
 const params = z.strictObject({
   prefix: z.string().default('/kdrill/fill/').describe('Keys written: <prefix>0 … <prefix><keys-1>'),
@@ -28,22 +30,22 @@ export const fill: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [`etcdctl put ${p.prefix}<i mod ${p.keys}> <${formatBytes(p.valueSize)}> … until "database space exceeded"`],
   async run(ctx, p) {
-    const etcd = opsEtcd(ctx);
+    const etcd = need(ctx.lab, 'etcd');
     const value = randomBytes(p.valueSize);
     const started = performance.now();
-    const result = await etcd.any(ctx, async (c, m) => {
+    const result = await anyMember(etcd, ctx.signal, async (c, node) => {
       for (let i = 0; i < p.maxPuts; i++) {
         if (ctx.signal.aborted) throw new Error('aborted');
         const key = `${p.prefix}${i % p.keys}`;
         // The last bytes say which put this was, so a read-back tells our write from an older one.
         value.writeUInt32BE(i, 0);
         try {
-          await c.put(key).value(value).options(deadline());
+          await c.put(key).value(value).options(within(OPS_DEADLINE_MS));
         } catch (err) {
           if (!isNoSpace(err)) throw err;
-          const back = await c.get(key).options(deadline()).buffer().catch(() => null);
+          const back = await c.get(key).options(within(OPS_DEADLINE_MS)).buffer().catch(() => null);
           const applied = back !== null && back.equals(value);
-          return { puts: i + (applied ? 1 : 0), hitAt: i, applied, member: m.node };
+          return { puts: i + (applied ? 1 : 0), hitAt: i, applied, member: node };
         }
       }
       return undefined;

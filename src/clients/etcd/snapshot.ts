@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { prettyCommand } from '../../exec/errors.js';
-import type { CommandRunner } from '../../exec/runner.js';
+import type { EtcdTools } from './access.js';
 
 /**
  * Verifying an etcd snapshot file, the seeds' "verify with snapshot status after every save".
@@ -54,24 +53,11 @@ export async function readIntegrity(file: string): Promise<Pick<SnapshotFacts, '
   return { bytes, sha256, integrity: body.digest().equals(tail) ? 'ok' : 'mismatch' };
 }
 
-/** `etcdctl snapshot status` in a throwaway container of the lab's etcd image (the host needs no etcdctl). */
-export function snapshotStatusArgv(file: string, image: string): string[] {
-  return [
-    'docker', 'run', '--rm', '--network', 'none',
-    '--volume', `${path.resolve(file)}:/snapshot.db:ro`,
-    '--entrypoint', 'etcdctl', '--env', 'ETCDCTL_API=3',
-    image, 'snapshot', 'status', '/snapshot.db', '--write-out', 'json',
-  ];
-}
-
-export async function readSnapshotFacts(
-  env: { runner: CommandRunner; signal: AbortSignal },
-  file: string,
-  image: string,
-): Promise<SnapshotFacts> {
+/** Integrity, then `etcdctl snapshot status` where the lab's etcd tools are (EtcdTools). */
+export async function readSnapshotFacts(env: Parameters<EtcdTools['snapshotStatus']>[0], file: string, tools: EtcdTools): Promise<SnapshotFacts> {
   const facts: SnapshotFacts = { file, ...(await readIntegrity(file)) };
   if (facts.integrity === 'missing' || facts.integrity === 'empty') return facts;
-  const r = await env.runner.run(snapshotStatusArgv(file, image), { signal: env.signal, timeout: 60_000, allowFailure: true });
+  const r = await tools.snapshotStatus(env, file);
   if (r.exitCode === 0) {
     try {
       facts.status = JSON.parse(r.stdout.trim());

@@ -1,0 +1,30 @@
+import type { RunResult } from '../../exec/runner.js';
+import type { NodeShell, ShellContext } from '../types.js';
+import type { DockerNodes } from './node-ops.js';
+
+/**
+ * A docker container as a place to run commands (kind's `Node.Command()`): `docker exec` and
+ * `docker cp`, each on a container the lab owns (checked first, by its label).
+ */
+export class DockerShell implements NodeShell {
+  constructor(private readonly nodes: DockerNodes) {}
+
+  argv(node: string, argv: readonly string[]): string[] {
+    return ['docker', 'exec', this.nodes.container(node), ...argv];
+  }
+
+  async exec(ctx: ShellContext, node: string, argv: readonly string[], opts: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<RunResult> {
+    await this.nodes.inspect(ctx, node);
+    return ctx.runner.run(this.argv(node, argv), { signal: ctx.signal, timeout: opts.timeoutMs ?? 60_000, allowFailure: opts.allowFailure });
+  }
+
+  async copyIn(ctx: ShellContext, node: string, hostPath: string, nodePath: string): Promise<void> {
+    const c = (await this.nodes.inspect(ctx, node)).name;
+    await ctx.runner.run(['docker', 'cp', hostPath, `${c}:${nodePath}`], { signal: ctx.signal, timeout: 120_000 });
+  }
+
+  async copyOut(ctx: ShellContext, node: string, nodePath: string, hostPath: string): Promise<void> {
+    const c = (await this.nodes.inspect(ctx, node)).name;
+    await ctx.runner.run(['docker', 'cp', `${c}:${nodePath}`, hostPath], { signal: ctx.signal, timeout: 120_000 });
+  }
+}

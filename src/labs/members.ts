@@ -1,0 +1,49 @@
+import type { ShellContext } from './types.js';
+
+/**
+ * One etcd member's process, data dir and config, behind the lab (the seeds' recovery steps):
+ * the etcd lab rewrites the member's config file, kubeadm and kind its static-Pod manifest.
+ * Member replace and snapshot restore use this, and build no docker or ssh argv themselves.
+ */
+
+/** What recovery reads from and writes to a member's config (everything else, TLS and URLs, is kept). */
+export interface MemberConfig {
+  /** The member name (kubeadm: the node name). */
+  name: string;
+  /** Its first --initial-advertise-peer-urls. */
+  peerURL: string;
+  dataDir: string;
+}
+
+export interface MemberChange {
+  dataDir: string;
+  state: 'new' | 'existing';
+  /** `name=peerURL,…` */
+  initialCluster: string;
+  token?: string;
+}
+
+export interface RestoreOptions {
+  name: string;
+  initialCluster: string;
+  token: string;
+  peerURL: string;
+  dataDir: string;
+}
+
+export interface EtcdMemberHost {
+  /** Stops the member and waits until it is down (a finished state change, even on Ctrl-C). */
+  stop(ctx: ShellContext, node: string): Promise<void>;
+  /** Starts the member with its current config. */
+  start(ctx: ShellContext, node: string): Promise<void>;
+  running(ctx: ShellContext, node: string): Promise<boolean>;
+  config(ctx: ShellContext, node: string): Promise<MemberConfig>;
+  /** Rewrites the member's config for a new data dir and cluster; the member must be stopped. */
+  reconfigure(ctx: ShellContext, node: string, change: MemberChange): Promise<void>;
+  /** `etcdctl snapshot restore` of `file` for this member into `o.dataDir` on its node; the member must be stopped. */
+  restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<void>;
+  /** Removes a data dir the member no longer uses (the member must be running on another one). */
+  removeDataDir(ctx: ShellContext, node: string, dir: string): Promise<void>;
+  /** --dry-run lines of one operation on one member. */
+  plan(op: 'stop' | 'start' | 'reconfigure' | 'restore' | 'removeDataDir', node: string, detail?: string): string[];
+}
