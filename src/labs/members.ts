@@ -40,7 +40,10 @@ export interface EtcdMemberHost {
   config(ctx: ShellContext, node: string): Promise<MemberConfig>;
   /** Rewrites the member's config for a new data dir and cluster; the member must be stopped. */
   reconfigure(ctx: ShellContext, node: string, change: MemberChange): Promise<void>;
-  /** `etcdctl snapshot restore` of `file` for this member into `o.dataDir` on its node; the member must be stopped. */
+  /**
+   * `etcdctl snapshot restore` of `file` for this member into `o.dataDir` on its node. It writes a new
+   * folder, so the member may be running or stopped (kind restores with the etcdctl of the member's Pod).
+   */
   restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<void>;
   /** Removes a data dir the member no longer uses (the member must be running on another one). */
   removeDataDir(ctx: ShellContext, node: string, dir: string): Promise<void>;

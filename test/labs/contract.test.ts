@@ -48,6 +48,5 @@ describe('lab contract', () => {
     expect(kind.capabilities(spec)).not.toContain('etcd');
     expect((kind.create(spec, labEnv()) as KindLab).etcd).toBeUndefined();
     expect(kind.lacks?.(spec, 'etcd')).toMatch(/etcdAccess: exec .* not built yet/);
-    expect(kind.lacks?.(spec, 'members')).toMatch(/rehearse them on the etcd lab/);
   });
 });

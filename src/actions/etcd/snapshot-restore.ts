@@ -51,8 +51,9 @@ export const snapshotRestore: ActionModule<Params> = {
     const dataDir = '/var/lib/etcd-restored-<time>';
     return [
       `etcdctl snapshot status ${p.file}  # refuse a file that does not verify`,
+      ...nodes.flatMap((n) => host?.plan('restore', n, dataDir) ?? []),
       ...nodes.flatMap((n) => host?.plan('stop', n) ?? []),
-      ...nodes.flatMap((n) => [...(host?.plan('restore', n, dataDir) ?? []), ...(host?.plan('reconfigure', n, `data-dir ${dataDir}, initial-cluster-state: new, token ${p.token ?? '<lab>-restored-<time>'}`) ?? [])]),
+      ...nodes.flatMap((n) => host?.plan('reconfigure', n, `data-dir ${dataDir}, initial-cluster-state: new, token ${p.token ?? '<lab>-restored-<time>'}`) ?? []),
       ...nodes.flatMap((n) => host?.plan('start', n) ?? []),
     ];
   },
@@ -70,17 +71,20 @@ export const snapshotRestore: ActionModule<Params> = {
     const oldClusterId = firstClusterId(ctx.state) ?? seen;
 
     const started = performance.now();
-    await settleAll(nodes.map((n) => host.stop(ctx, n)));
     const configs = new Map<string, MemberConfig>();
     for (const n of nodes) configs.set(n, await host.config(ctx, n));
     const cluster = initialCluster([...configs.values()].map((c) => ({ name: c.name, peerURL: c.peerURL })));
     const token = p.token ?? `${ctx.lab.name}-restored-${Date.now().toString(36)}`;
     const dataDir = freshDataDir('restored');
+    // The same snapshot into a fresh data dir on every member (a new folder: a member may still run;
+    // on kind the restore uses the cluster's own etcdctl, in the member's Pod). Then every member
+    // stopped, pointed at its new data dir and cluster, and started.
     await settleAll(nodes.map(async (n) => {
       const cfg = configs.get(n)!;
       await host.restore(ctx, n, p.file, { name: cfg.name, initialCluster: cluster, token, peerURL: cfg.peerURL, dataDir });
-      await host.reconfigure(ctx, n, { dataDir, state: 'new', initialCluster: cluster, token });
     }));
+    await settleAll(nodes.map((n) => host.stop(ctx, n)));
+    await settleAll(nodes.map((n) => host.reconfigure(ctx, n, { dataDir, state: 'new', initialCluster: cluster, token })));
     await settleAll(nodes.map((n) => host.start(ctx, n)));
     const after = await waitHealthy(etcd, ctx.signal, p.healthTimeout);
     const ms = Math.round(performance.now() - started);

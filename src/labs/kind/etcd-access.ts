@@ -25,7 +25,14 @@ export class KindEtcdSource implements EtcdSource {
   private certs?: Promise<EtcdTls>;
   readonly tools: EtcdTools;
 
-  constructor(private readonly controlPlanes: () => LabNode[], stateDir: string, private readonly env: () => KindEtcdEnv, private readonly shell: NodeShell) {
+  constructor(
+    private readonly controlPlanes: () => LabNode[],
+    stateDir: string,
+    private readonly env: () => KindEtcdEnv,
+    private readonly shell: NodeShell,
+    /** Where a file must go on a node for its etcd Pod to see it (the etcd-data folder), and the Pod's path of it. */
+    private readonly podVisible: (ctx: ShellContext, node: string, name: string) => Promise<{ node: string; pod: string }>,
+  ) {
     this.pkiDir = path.join(stateDir, 'etcd-pki');
     this.tools = {
       snapshotStatus: (ctx, file) => this.snapshotStatus(ctx, file),
@@ -89,15 +96,15 @@ export class KindEtcdSource implements EtcdSource {
    */
   private async snapshotStatus(ctx: ShellContext, file: string): Promise<RunResult> {
     const { node, id } = await this.runningEtcd(ctx);
-    const inNode = `${ETCD_DATA_DIR}/kdrill-verify-${randomBytes(4).toString('hex')}.db`;
-    await this.shell.copyIn(ctx, node, path.resolve(file), inNode);
+    const copy = await this.podVisible(ctx, node, `kdrill-verify-${randomBytes(4).toString('hex')}.db`);
+    await this.shell.copyIn(ctx, node, path.resolve(file), copy.node);
     try {
-      const status = (tool: string) => this.shell.exec(ctx, node, etcdInNodeArgv(id, [tool, 'snapshot', 'status', inNode, '--write-out', 'json']), { timeoutMs: 60_000, allowFailure: true });
+      const status = (tool: string) => this.shell.exec(ctx, node, etcdInNodeArgv(id, [tool, 'snapshot', 'status', copy.pod, '--write-out', 'json']), { timeoutMs: 60_000, allowFailure: true });
       const r = await status('etcdctl');
       if (r.exitCode !== 0 && /unknown command|removed/i.test(r.stderr)) return await status('etcdutl');
       return r;
     } finally {
-      await this.shell.exec(ctx, node, ['rm', '-f', inNode], { timeoutMs: 15_000, allowFailure: true }).catch(() => undefined);
+      await this.shell.exec(ctx, node, ['rm', '-f', copy.node], { timeoutMs: 15_000, allowFailure: true }).catch(() => undefined);
     }
   }
 

@@ -17,11 +17,12 @@ import { kindSql } from './sql.js';
 import type { KindSpec } from './spec.js';
 import { KindNodes } from './nodes.js';
 import { KindEtcdSource } from './etcd-access.js';
+import { KindMembers } from './members.js';
 import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
 
 /** What a kind lab offers: etcd only where it is reached directly (see `lacks`). */
 export function kindCapabilities(spec: Pick<KindSpec, 'etcdAccess'>, platform = process.platform): Capability[] {
-  return ['nodeOps', 'shell', ...(etcdAccessMode(spec.etcdAccess, platform) === 'direct' ? ['etcd' as const] : []), 'kubernetes', 'sql'];
+  return ['nodeOps', 'shell', ...(etcdAccessMode(spec.etcdAccess, platform) === 'direct' ? ['etcd' as const] : []), 'members', 'kubernetes', 'sql'];
 }
 
 /** Why a kind lab lacks a capability, in the operator's words. */
@@ -29,10 +30,6 @@ export function kindLacks(spec: Pick<KindSpec, 'etcdAccess'>, c: Capability, pla
   if (c === 'etcd') {
     return `this kind lab reaches etcd with etcdAccess: exec (${spec.etcdAccess === 'auto' ? `auto, on ${platform}` : 'set in the lab'}), `
       + 'and etcd steps through docker exec are not built yet: set etcdAccess: direct on Linux, where node IPs are reachable';
-  }
-  if (c === 'members') {
-    return 'member replace and snapshot restore on kind need its static-Pod member operations, not built yet: '
-      + 'rehearse them on the etcd lab (provider: etcd)';
   }
   return undefined;
 }
@@ -55,6 +52,8 @@ export class KindLab implements Lab {
   readonly etcdSource: KindEtcdSource;
   /** etcd over gRPC to the members' node IPs (etcdAccess: direct). */
   readonly etcd?: EtcdAccess;
+  /** Member recovery through the etcd static Pod's manifest, kubeadm's way. */
+  readonly members: KindMembers;
   readonly kubernetes: KubeAccess;
   readonly sql: SqlAccess;
 
@@ -69,7 +68,8 @@ export class KindLab implements Lab {
     this.shell = new DockerShell(this.nodeOps);
     const controlPlanes = () => this.nodeList.filter((n) => n.role === 'control-plane');
     this.etcdMode = etcdAccessMode(spec.etcdAccess);
-    this.etcdSource = new KindEtcdSource(controlPlanes, env.stateDir, () => this.env, this.shell);
+    this.members = new KindMembers(this.nodeOps, this.shell, () => controlPlanes().map((n) => n.name));
+    this.etcdSource = new KindEtcdSource(controlPlanes, env.stateDir, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
     if (this.etcdMode === 'direct') this.etcd = new EtcdAccess(this.etcdSource);
     this.kubernetes = kubeAccess(this.kubeconfig);
     this.sql = kindSql(this.kubeconfig);

@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parse, stringify } from 'yaml';
+import { LabError } from '../../engine/errors.js';
+import { prettyCommand } from '../../exec/errors.js';
+import type { EtcdMemberHost, MemberChange, MemberConfig, RestoreOptions } from '../members.js';
+import type { NodeShell, ShellContext } from '../types.js';
+import { ETCD_DATA_DIR, etcdInNodeArgv, FIND_ETCD_ARGV, parseContainerId } from './etcd.js';
+import type { KindNodes } from './nodes.js';
+
+/**
+ * kind's etcd members are kubeadm's: a static Pod from /etc/kubernetes/manifests/etcd.yaml, its data
+ * in the `etcd-data` hostPath (/var/lib/etcd). Recovery is done the way the seeds tell an operator:
+ * the manifest moved out stops the member (kubelet stops the Pod) and moved back starts it; a
+ * restore or a replace points the `etcd-data` hostPath at a fresh folder (the Pod still sees it at
+ * /var/lib/etcd) and rewrites the cluster flags. Every command runs through the node's shell.
+ */
+
+export const MANIFEST = '/etc/kubernetes/manifests/etcd.yaml';
+/** Where a stopped member's manifest waits: outside the folder kubelet watches. */
+export const PARKED = '/etc/kubernetes/kdrill-stopped/etcd.yaml';
+const POD_WAIT_MS = 90_000;
+
+interface Manifest {
+  spec: {
+    containers: Array<{ command: string[]; volumeMounts?: Array<{ name: string; mountPath: string }> }>;
+    volumes?: Array<{ name: string; hostPath?: { path: string } }>;
+  };
+}
+
+/** The value of `--flag=value` in a command, or undefined. */
+export function flag(command: readonly string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return command.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** The command with `--flag=value` set (replaced, or added at the end). */
+export function withFlag(command: readonly string[], name: string, value: string): string[] {
+  const prefix = `--${name}=`;
+  return command.some((a) => a.startsWith(prefix)) ? command.map((a) => (a.startsWith(prefix) ? `${prefix}${value}` : a)) : [...command, `${prefix}${value}`];
+}
+
+/** The member's config as recovery sees it; the data dir is the node's folder behind `etcd-data`. */
+export function manifestConfig(m: Manifest): MemberConfig {
+  const command = m.spec.containers[0]!.command;
+  return {
+    name: flag(command, 'name') ?? '',
+    peerURL: (flag(command, 'initial-advertise-peer-urls') ?? '').split(',')[0]!,
+    dataDir: m.spec.volumes?.find((v) => v.name === 'etcd-data')?.hostPath?.path ?? flag(command, 'data-dir') ?? ETCD_DATA_DIR,
+  };
+}
+
+/** The etcd-data folder as the node sees it (the hostPath) and as the etcd Pod sees it (its mountPath). */
+export function dataFolders(m: Manifest): { node: string; pod: string } {
+  return {
+    node: manifestConfig(m).dataDir,
+    pod: m.spec.containers[0]!.volumeMounts?.find((v) => v.name === 'etcd-data')?.mountPath ?? ETCD_DATA_DIR,
+  };
+}
+
+/** kubeadm's way: the hostPath of `etcd-data` moves to the new folder; the flags name the new cluster. */
+export function reconfigured(m: Manifest, change: MemberChange): Manifest {
+  const c = m.spec.containers[0]!;
+  let command = withFlag(c.command, 'initial-cluster-state', change.state);
+  command = withFlag(command, 'initial-cluster', change.initialCluster);
+  if (change.token) command = withFlag(command, 'initial-cluster-token', change.token);
+  const volumes = (m.spec.volumes ?? []).map((v) => (v.name === 'etcd-data' ? { ...v, hostPath: { ...v.hostPath, path: change.dataDir } } : v));
+  if (!volumes.some((v) => v.name === 'etcd-data')) throw new Error('the etcd manifest has no etcd-data volume to point at the new data dir');
+  return { ...m, spec: { ...m.spec, containers: [{ ...c, command }, ...m.spec.containers.slice(1)], volumes } };
+}
+
+/** The IPv4 address of a peer URL, as a number for ordering. */
+const ipOrder = (url: string): number => (/\/\/(\d+)\.(\d+)\.(\d+)\.(\d+):/.exec(url) ?? []).slice(1).reduce((n, o) => n * 256 + Number(o), 0);
+
+export class KindMembers implements EtcdMemberHost {
+  private powering: Promise<void> = Promise.resolve();
+
+  constructor(private readonly nodes: KindNodes, private readonly shell: NodeShell, private readonly controlPlanes: () => string[]) {}
+
+  private async nodeRunning(ctx: ShellContext, node: string): Promise<boolean> {
+    return (await this.nodes.inspect(ctx, node)).running;
+  }
+
+  private async etcdContainer(ctx: ShellContext, node: string): Promise<string | undefined> {
+    const r = await this.shell.exec(ctx, node, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true });
+    return r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
+  }
+
+  async running(ctx: ShellContext, node: string): Promise<boolean> {
+    return (await this.nodeRunning(ctx, node)) && (await this.etcdContainer(ctx, node)) !== undefined;
+  }
+
+  /**
+   * A node that was killed comes back first (a host powered on again), on the IP its member's peer
+   * URL names. kind's network has no fixed IPs: docker gives a started node the lowest free address
+   * (measured: two nodes started in the other order swap theirs). So every stopped control plane is
+   * started, one at a time, in the order of its old address, and each is checked.
+   */
+  private nodeUp(ctx: ShellContext, node: string): Promise<void> {
+    const run = this.powering.then(async () => {
+      if (await this.nodeRunning(ctx, node)) return;
+      const down: Array<{ node: string; peerURL: string }> = [];
+      for (const n of this.controlPlanes()) if (!(await this.nodeRunning(ctx, n))) down.push({ node: n, peerURL: (await this.config(ctx, n)).peerURL });
+      for (const d of down.sort((a, b) => ipOrder(a.peerURL) - ipOrder(b.peerURL))) {
+        await ctx.runner.run(['docker', 'start', this.nodes.container(d.node)], { signal: ctx.signal, timeout: 60_000, finishOnAbort: true });
+        const ip = (await this.nodes.inspect(ctx, d.node)).ips[this.nodes.network];
+        if (ip && !d.peerURL.includes(`//${ip}:`)) {
+          throw new LabError(`lab invalidated: ${d.node} came back on ${ip}, but its etcd member's peer URL is ${d.peerURL} (kind #1689): another container took its address meanwhile; recreate the cluster`, true);
+        }
+      }
+    });
+    this.powering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async parked(ctx: ShellContext, node: string): Promise<boolean> {
+    return (await this.shell.exec(ctx, node, ['test', '-f', PARKED], { timeoutMs: 15_000, allowFailure: true })).exitCode === 0;
+  }
+
+  private async waitPod(ctx: ShellContext, node: string, up: boolean): Promise<void> {
+    const end = performance.now() + POD_WAIT_MS;
+    while ((await this.etcdContainer(ctx, node) !== undefined) !== up) {
+      if (performance.now() > end) throw new Error(`${node}: kubelet did not ${up ? 'start' : 'stop'} the etcd Pod within ${POD_WAIT_MS / 1000} s (docker exec ${this.nodes.container(node)} crictl ps -a --name etcd)`);
+      await delay(250, undefined, { signal: ctx.signal });
+    }
+  }
+
+  /** Moves the manifest out of kubelet's folder and waits until the Pod is gone. */
+  async stop(ctx: ShellContext, node: string): Promise<void> {
+    await this.nodeUp(ctx, node);
+    if (!(await this.parked(ctx, node))) {
+      await this.shell.exec(ctx, node, ['mkdir', '-p', path.dirname(PARKED)]);
+      await this.shell.exec(ctx, node, ['mv', MANIFEST, PARKED]);
+    }
+    await this.waitPod(ctx, node, false);
+  }
+
+  /** Moves the manifest back and waits until kubelet runs the Pod. */
+  async start(ctx: ShellContext, node: string): Promise<void> {
+    await this.nodeUp(ctx, node);
+    if (await this.parked(ctx, node)) await this.shell.exec(ctx, node, ['mv', PARKED, MANIFEST]);
+    await this.waitPod(ctx, node, true);
+  }
+
+  private async where(ctx: ShellContext, node: string): Promise<string> {
+    if (await this.nodeRunning(ctx, node)) return (await this.parked(ctx, node)) ? PARKED : MANIFEST;
+    return MANIFEST;
+  }
+
+  private async read(ctx: ShellContext, node: string): Promise<{ at: string; manifest: Manifest }> {
+    const at = await this.where(ctx, node);
+    return withTemp(async (dir) => {
+      await this.shell.copyOut(ctx, node, at, path.join(dir, 'etcd.yaml'));
+      return { at, manifest: parse(await readFile(path.join(dir, 'etcd.yaml'), 'utf8')) as Manifest };
+    });
+  }
+
+  async config(ctx: ShellContext, node: string): Promise<MemberConfig> {
+    return manifestConfig((await this.read(ctx, node)).manifest);
+  }
+
+  /** Where a file must go on the node for the member's etcd Pod to see it, and the path it sees. */
+  async podVisible(ctx: ShellContext, node: string, name: string): Promise<{ node: string; pod: string }> {
+    const f = dataFolders((await this.read(ctx, node)).manifest);
+    return { node: `${f.node}/${name}`, pod: `${f.pod}/${name}` };
+  }
+
+  async reconfigure(ctx: ShellContext, node: string, change: MemberChange): Promise<void> {
+    const { at, manifest } = await this.read(ctx, node);
+    if (at === MANIFEST && (await this.nodeRunning(ctx, node))) throw new Error(`${node}: the etcd member must be stopped before its manifest is rewritten`);
+    await withTemp(async (dir) => {
+      const file = path.join(dir, 'etcd.yaml');
+      await writeFile(file, stringify(reconfigured(manifest, change)), { mode: 0o600 });
+      await this.shell.copyIn(ctx, node, file, at);
+    });
+  }
+
+  /**
+   * `etcdctl snapshot restore` by the cluster's own etcd binaries (no image pulled onto the host):
+   * the snapshot goes into the node's /var/lib/etcd, which the etcd Pod mounts, is restored there
+   * into a fresh folder, and that folder is moved to `o.dataDir`. A restore writes a new folder, so
+   * the member may still run; a node that was killed is started first.
+   */
+  async restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<void> {
+    await this.nodeUp(ctx, node);
+    const id = (await this.etcdContainer(ctx, node)) ?? (await this.startedForTools(ctx, node));
+    const tag = randomBytes(4).toString('hex');
+    const snap = await this.podVisible(ctx, node, `kdrill-snapshot-${tag}.db`);
+    const out = await this.podVisible(ctx, node, `kdrill-restore-${tag}`);
+    await this.shell.copyIn(ctx, node, path.resolve(file), snap.node);
+    try {
+      const args = ['snapshot', 'restore', snap.pod, '--name', o.name, '--initial-cluster', o.initialCluster, '--initial-cluster-token', o.token, '--initial-advertise-peer-urls', o.peerURL, '--data-dir', out.pod];
+      let r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdctl', ...args]), { timeoutMs: 120_000, allowFailure: true });
+      if (r.exitCode !== 0 && /unknown command|removed/i.test(r.stderr)) r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdutl', ...args]), { timeoutMs: 120_000, allowFailure: true });
+      if (r.exitCode !== 0) throw new Error(`${node}: snapshot restore failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
+      await this.shell.exec(ctx, node, ['mv', out.node, o.dataDir]);
+    } finally {
+      await this.shell.exec(ctx, node, ['rm', '-rf', snap.node, out.node], { timeoutMs: 30_000, allowFailure: true }).catch(() => undefined);
+    }
+  }
+
+  /** A stopped member's Pod run again for its tools (etcdctl), on its old data: it is stopped again after the restore. */
+  private async startedForTools(ctx: ShellContext, node: string): Promise<string> {
+    await this.start(ctx, node);
+    const id = await this.etcdContainer(ctx, node);
+    if (!id) throw new Error(`${node}: no etcd container to run etcdctl in`);
+    return id;
+  }
+
+  async removeDataDir(ctx: ShellContext, node: string, dir: string): Promise<void> {
+    if (!dir.startsWith('/var/lib/etcd')) throw new Error(`${node}: refusing to remove ${dir}: not an etcd data dir`);
+    await this.shell.exec(ctx, node, ['rm', '-rf', dir]);
+  }
+
+  plan(op: Parameters<EtcdMemberHost['plan']>[0], node: string, detail = ''): string[] {
+    const sh = (argv: string[]) => prettyCommand(this.shell.argv(node, argv));
+    switch (op) {
+      case 'stop': return [sh(['mv', MANIFEST, PARKED]), '# until kubelet has stopped the etcd Pod (crictl ps --name etcd)'];
+      case 'start': return [sh(['mv', PARKED, MANIFEST]), '# until kubelet runs the etcd Pod'];
+      case 'reconfigure': return [`docker cp etcd.yaml ${this.nodes.container(node)}:${PARKED}  # etcd-data hostPath → ${detail || '<new data dir>'}; cluster flags`];
+      case 'restore': return [
+        `docker cp <snapshot> ${this.nodes.container(node)}:${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`,
+        sh(etcdInNodeArgv('<etcd container>', ['etcdctl', 'snapshot', 'restore', `${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`, '--data-dir', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`, '…'])),
+        sh(['mv', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`, detail || '<new data dir>']),
+      ];
+      case 'removeDataDir': return [sh(['rm', '-rf', detail || '<old data dir>'])];
+    }
+  }
+}
+
+async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kdrill-manifest-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandRunner } from '../../../src/exec/runner.js';
+import { createContext } from '../../../src/engine/context.js';
+import { EventBus } from '../../../src/engine/events.js';
+import type { Context } from '../../../src/engine/types.js';
+import { KindLab } from '../../../src/labs/kind/lab.js';
+import { kindProvider } from '../../../src/labs/kind/provider.js';
+import { flag, manifestConfig, MANIFEST, PARKED, reconfigured, withFlag } from '../../../src/labs/kind/members.js';
+import { memberReplace } from '../../../src/actions/etcd/member-replace.js';
+import { snapshotRestore } from '../../../src/actions/etcd/snapshot-restore.js';
+import { snapshotSave } from '../../../src/actions/etcd/snapshot-save.js';
+import { seed } from '../../../src/actions/etcd/seed.js';
+import { etcdClusterId } from '../../../src/invariants/etcd/cluster-id.js';
+import { etcdQuorum } from '../../../src/invariants/etcd/quorum.js';
+import { etcdRpo } from '../../../src/invariants/etcd/rpo.js';
+import {
+  applyEnv, docker, dockerRun, ensureKindNodeImage, forceRemove, kind, kindClusterName, kindNetworkName, skipKindStandIn, standInEnv,
+} from './harness.js';
+
+/**
+ * Member recovery on kind, kubeadm's way (src/labs/kind/members.ts): the etcd static Pod's manifest
+ * moved out and back, the etcd-data hostPath pointed at a fresh folder, the cluster's own etcdctl
+ * for the restore. Real etcd in kind-shaped nodes; kind, kubelet and crictl are TEST DOUBLES
+ * (test/fakes/kind, scripts/kind-node).
+ */
+describe('kind manifest edits (pure)', () => {
+  const m = {
+    spec: {
+      containers: [{ command: ['etcd', '--name=n1', '--data-dir=/var/lib/etcd', '--initial-advertise-peer-urls=https://10.0.0.2:2380', '--initial-cluster-state=new'] }],
+      volumes: [{ name: 'etcd-certs', hostPath: { path: '/etc/kubernetes/pki/etcd' } }, { name: 'etcd-data', hostPath: { path: '/var/lib/etcd' } }],
+    },
+  };
+  it('reads the member: name, first peer URL, the node folder behind etcd-data', () => {
+    expect(manifestConfig(m)).toEqual({ name: 'n1', peerURL: 'https://10.0.0.2:2380', dataDir: '/var/lib/etcd' });
+  });
+  it('points etcd-data at the new folder, keeps --data-dir (the Pod still sees /var/lib/etcd), sets the cluster flags', () => {
+    const r = reconfigured(m, { dataDir: '/var/lib/etcd-restored-1', state: 'new', initialCluster: 'n1=https://10.0.0.2:2380', token: 't2' });
+    const cmd = r.spec.containers[0]!.command;
+    expect(flag(cmd, 'data-dir')).toBe('/var/lib/etcd');
+    expect(flag(cmd, 'initial-cluster-token')).toBe('t2');
+    expect(flag(cmd, 'initial-cluster')).toBe('n1=https://10.0.0.2:2380');
+    expect(r.spec.volumes!.find((v) => v.name === 'etcd-data')!.hostPath!.path).toBe('/var/lib/etcd-restored-1');
+    expect(r.spec.volumes!.find((v) => v.name === 'etcd-certs')!.hostPath!.path).toBe('/etc/kubernetes/pki/etcd');
+    expect(withFlag(['etcd', '--a=1'], 'a', '2')).toEqual(['etcd', '--a=2']);
+  });
+});
+
+describe.skipIf(skipKindStandIn)('kind member recovery through the static Pod, on kind-shaped nodes', () => {
+  const network = kindNetworkName();
+  const cluster = kindClusterName('members');
+  let env: NodeJS.ProcessEnv;
+  let lab: KindLab;
+  let undo: () => void;
+  let ctx: (step?: string) => Context;
+  const commands: string[][] = [];
+  const runDir = mkdtempSync(path.join(tmpdir(), 'kdk-members-'));
+
+  beforeAll(async () => {
+    ensureKindNodeImage();
+    forceRemove(cluster);
+    env = standInEnv({ network });
+    undo = applyEnv(env);
+    const r = kind(env, 'create', 'cluster', '--name', cluster, '--config', path.resolve('clusters/kind-ha-3cp.yaml'));
+    if (r.code !== 0) throw new Error(`kind create: ${r.stderr}`);
+    const runner = new CommandRunner();
+    runner.onCommand((c) => commands.push([...c.argv]));
+    const spec = kindProvider.schema.parse({ provider: 'kind', name: cluster, config: path.resolve('clusters/kind-ha-3cp.yaml'), etcdAccess: 'direct', reuse: true });
+    lab = kindProvider.create(spec, { runner, signal: new AbortController().signal, log: () => {}, drillDir: process.cwd(), stateDir: mkdtempSync(path.join(tmpdir(), 'kdk-members-state-')) }) as KindLab;
+    await lab.up();
+    const base = createContext({ runner, lab, events: new EventBus(), signal: new AbortController().signal, runDir, drillDir: runDir });
+    ctx = (step) => base.withSignal(new AbortController().signal, step);
+    for (let i = 0; i < 60 && !(await etcdQuorum.check(ctx(), etcdQuorum.params.parse({ healthy: 3 }))).ok; i++) await new Promise((r) => setTimeout(r, 500));
+  }, 180_000);
+
+  afterAll(async () => {
+    await lab?.close();
+    undo?.();
+    forceRemove(cluster);
+  });
+
+  const node3 = () => `${cluster}-control-plane3`;
+
+  it('replaces a killed node\'s member: manifest out, fresh etcd-data hostPath, existing, manifest back; cluster ID kept', async () => {
+    const before = (await etcdClusterId.check(ctx(), { changed: false }));
+    expect(before.ok).toBe(true);
+    docker('kill', '--signal', 'KILL', node3());
+    for (let i = 0; i < 40 && !(await etcdQuorum.check(ctx(), etcdQuorum.params.parse({ healthy: 2 }))).ok; i++) await new Promise((r) => setTimeout(r, 250));
+    commands.length = 0;
+    const r = await memberReplace.run(ctx('replace'), memberReplace.params.parse({ node: 'control-plane3' }));
+    expect(r?.output).toMatch(/added back as .* with a fresh data dir \(\/var\/lib\/etcd-member-.*\), 3\/3 healthy/);
+    // kubeadm's way, through the node: no docker run, no image, the manifest moved out and back.
+    expect(commands.some((c) => c[1] === 'run' || c[1] === 'pull')).toBe(false);
+    expect(commands).toContainEqual(['docker', 'exec', node3(), 'mv', MANIFEST, PARKED]);
+    expect(commands).toContainEqual(['docker', 'exec', node3(), 'mv', PARKED, MANIFEST]);
+    const manifest = dockerRun('exec', node3(), 'cat', MANIFEST).stdout;
+    expect(manifest).toMatch(/--initial-cluster-state=existing/);
+    expect(manifest).toMatch(/path: \/var\/lib\/etcd-member-/);
+    expect((await etcdClusterId.check(ctx(), { changed: false })).ok).toBe(true);
+    expect((await etcdQuorum.check(ctx(), etcdQuorum.params.parse({ healthy: 3 }))).ok).toBe(true);
+  });
+
+  it('restores every member from one snapshot with the cluster\'s own etcdctl: a new cluster ID, the RPO counted', async () => {
+    const file = path.join(runDir, 'snap.db');
+    await seed.run(ctx('seed'), seed.params.parse({ prefix: '/kind/before/', count: 10 }));
+    await snapshotSave.run(ctx('save'), snapshotSave.params.parse({ file }));
+    await seed.run(ctx('after'), seed.params.parse({ prefix: '/kind/after/', count: 4 }));
+    docker('kill', '--signal', 'KILL', `${cluster}-control-plane2`);
+    docker('kill', '--signal', 'KILL', node3());
+    commands.length = 0;
+    const r = await snapshotRestore.run(ctx('restore'), snapshotRestore.params.parse({ file, healthTimeout: 90_000 }));
+    expect(r?.output).toMatch(/3 members restored .* into \/var\/lib\/etcd-restored-/);
+    expect(commands.some((c) => c[1] === 'run' || c[1] === 'pull')).toBe(false);
+    expect(commands.some((c) => c.includes('crictl') && c.includes('etcdctl') && c.includes('restore'))).toBe(true);
+    expect((await etcdClusterId.check(ctx(), { changed: true })).ok).toBe(true);
+    expect((await etcdRpo.check(ctx(), { lostKeys: 4 })).ok).toBe(true);
+  });
+});
