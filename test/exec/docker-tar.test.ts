@@ -10,9 +10,9 @@ import { packTar, unpackTar } from '../../src/exec/docker/tar.js';
 const long = `${'d'.repeat(60)}/${'f'.repeat(70)}.crt`;
 
 describe('tar for docker cp', () => {
-  it('GNU tar extracts what packTar wrote: names (long ones too), folders, modes, contents', () => {
+  it('GNU tar extracts what packTar wrote: names (long ones too), folders, modes, contents', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-tar-'));
-    const tar = packTar([
+    const tar = await packTar([
       { name: 'pki', type: 'dir', mode: 0o755 },
       { name: 'pki/ca.key', type: 'file', mode: 0o600, content: Buffer.from('secret\n') },
       { name: 'pki/empty', type: 'file', mode: 0o644, content: Buffer.alloc(0) },
@@ -28,14 +28,14 @@ describe('tar for docker cp', () => {
     expect(readFileSync(path.join(dir, 'out/pki', long)).length).toBe(1500);
   });
 
-  it.each(['ustar', 'pax', 'gnu'])('unpackTar reads GNU tar --format=%s, long names included', (format) => {
+  it.each(['ustar', 'pax', 'gnu'])('unpackTar reads GNU tar --format=%s, long names included', async (format) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-tar-'));
     mkdirSync(path.join(dir, 'src/pki', path.dirname(long)), { recursive: true });
     writeFileSync(path.join(dir, 'src/pki/ca.key'), 'secret\n', { mode: 0o600 });
     writeFileSync(path.join(dir, 'src/pki', long), 'y'.repeat(513));
     // ustar cannot hold a 131-byte name in one field, but can with its prefix field.
     const tar = execFileSync('tar', ['-c', `--format=${format}`, '-C', path.join(dir, 'src'), 'pki']);
-    const entries = unpackTar(tar);
+    const entries = await unpackTar(tar);
     const byName = new Map(entries.map((e) => [e.name, e]));
     expect(byName.get('pki')?.type).toBe('dir');
     expect(byName.get('pki/ca.key')).toMatchObject({ type: 'file', mode: 0o600 });

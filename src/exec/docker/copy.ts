@@ -88,7 +88,7 @@ export async function copyToContainer(http: EngineHttp, src: string, container: 
     tar = rebase(entries, top, path.posix.basename(dest));
   }
   const res = await http.request('PUT', archivePath(container, into, '&noOverwriteDirNonDir=true'), {
-    body: packTar(tar), contentType: 'application/x-tar', signal,
+    body: await packTar(tar), contentType: 'application/x-tar', signal,
   });
   if (res.status !== 200) throw new CopyError(daemonMessage(res));
 }
@@ -96,7 +96,7 @@ export async function copyToContainer(http: EngineHttp, src: string, container: 
 export async function copyFromContainer(http: EngineHttp, container: string, src: string, dest: string, signal: AbortSignal): Promise<void> {
   const res = await http.request('GET', archivePath(container, trimContents(src)), { signal });
   if (res.status !== 200) throw new CopyError(daemonMessage(res));
-  const entries = unpackTar(res.body);
+  const entries = await unpackTar(res.body);
   if (entries.length === 0) throw new CopyError(`${container}:${src}: empty archive`);
   const top = entries[0]!.name;
   const local = await stat(dest).catch(() => undefined);
