@@ -239,7 +239,7 @@ class DrillChecker {
 
   /** Checks a module's params: its zod schema, the lab's capabilities, node names and files. */
   private moduleParams(
-    mod: { name: string; params: z.ZodType; requires?: ActionModule['requires']; files?: ParamFiles; nodeParams?: string[] },
+    mod: { name: string; params: z.ZodType; requires?: ActionModule['requires']; files?: ParamFiles; nodeParams?: string[]; grpcOnly?: string },
     value: unknown,
     at: Path,
     lab: ReturnType<DrillChecker['lab']>,
@@ -249,6 +249,9 @@ class DrillChecker {
       for (const c of (mod.requires ?? []).filter((x) => !lab.offers.includes(x))) {
         const why = lab.provider.lacks?.(lab.spec, c) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
         this.add(nameAt, `${mod.name} needs ${CAPABILITIES[c]}: ${why}`, true);
+      }
+      if (mod.grpcOnly && lab.offers.includes('etcd') && lab.provider.etcdTransport?.(lab.spec) === 'exec') {
+        this.add(nameAt, `${mod.name} needs etcd over gRPC (${mod.grpcOnly}); this lab reaches etcd through etcdctl in its nodes (etcdAccess: exec)`, true);
       }
     }
     const parsed = mod.params.safeParse(value);

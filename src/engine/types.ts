@@ -98,6 +98,8 @@ export interface ProbeModule<P = any> {
   summary: string;
   params: z.ZodType<P>;
   requires?: Capability[];
+  /** Why it needs etcd over gRPC and cannot run through etcdctl in the nodes (`validate` says so on such a lab). */
+  grpcOnly?: string;
   plan(params: P, ctx: PlanContext): string[];
   start(ctx: Context, params: P): Promise<RunningProbe>;
 }

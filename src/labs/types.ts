@@ -65,7 +65,7 @@ export interface NodeShell {
   /** The argv that runs `argv` inside the node, for --dry-run and errors. */
   argv(node: string, argv: readonly string[]): string[];
   /** Runs `argv` inside the node (a running one). A non-zero exit throws unless `allowFailure`. */
-  exec(ctx: ShellContext, node: string, argv: readonly string[], opts?: { timeoutMs?: number; allowFailure?: boolean }): Promise<RunResult>;
+  exec(ctx: ShellContext, node: string, argv: readonly string[], opts?: { timeoutMs?: number; allowFailure?: boolean; input?: string | Buffer }): Promise<RunResult>;
   /** Copies a host file into the node (running or stopped). */
   copyIn(ctx: ShellContext, node: string, hostPath: string, nodePath: string): Promise<void>;
   /** Copies a node's file out to the host (running or stopped). */
@@ -134,6 +134,8 @@ export interface LabProvider<S extends { provider: string } = any> {
   capabilities(spec: S): Capability[];
   /** The reason a capability this provider has in general is missing for this spec, for `validate`. */
   lacks?(spec: S, capability: Capability): string | undefined;
+  /** How a lab of this spec reaches etcd (gRPC to the members, or etcdctl inside the nodes). */
+  etcdTransport?(spec: S): 'grpc' | 'exec';
   /** Node names known before the lab exists (used by `validate` to check `node:` params). */
   nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
   create(spec: S, env: LabEnv): Lab;

@@ -42,11 +42,12 @@ describe('lab contract', () => {
     }
   });
 
-  it('a kind lab reached through docker exec offers no etcd (not built yet), and says why', () => {
+  it('a kind lab reached through docker exec has etcd over etcdctl, and validate refuses the gRPC-only write probe there', () => {
     const kind = labProviders.kind!;
     const spec = kind.schema.parse({ provider: 'kind', name: 'contract', etcdAccess: 'exec' });
-    expect(kind.capabilities(spec)).not.toContain('etcd');
-    expect((kind.create(spec, labEnv()) as KindLab).etcd).toBeUndefined();
-    expect(kind.lacks?.(spec, 'etcd')).toMatch(/etcdAccess: exec .* not built yet/);
+    expect(kind.capabilities(spec)).toContain('etcd');
+    expect(kind.etcdTransport?.(spec)).toBe('exec');
+    expect((kind.create(spec, labEnv()) as KindLab).etcd.transport).toBe('exec');
+    expect(kind.etcdTransport?.(kind.schema.parse({ provider: 'kind', name: 'contract', etcdAccess: 'direct' }))).toBe('grpc');
   });
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { within } from '../../clients/etcd/client.js';
 import { anyMember, errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
 
@@ -18,11 +17,10 @@ export const compact: ActionModule<Params> = {
   plan: (p) => ['REV=$(etcdctl endpoint status → header.revision)', `etcdctl compact $REV${p.physical ? ' --physical' : ''}`],
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');
-    const { revision, member } = await anyMember(etcd, ctx.signal, async (c, node) => {
-      const s = await c.maintenance.status(within(OPS_DEADLINE_MS));
-      const rev = s.header.revision;
+    const { revision, member } = await anyMember(etcd, ctx.signal, async (m, node) => {
+      const rev = (await m.status(OPS_DEADLINE_MS)).revision;
       try {
-        await c.kv.compact({ revision: rev, physical: p.physical }, within(60_000));
+        await m.compact(rev, p.physical, 60_000);
       } catch (err) {
         // Compacting twice to the same revision is not a failure of the drill: the history is gone either way.
         if (!/compacted/.test(errText(err))) throw err;

@@ -3,7 +3,6 @@ import { duration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ActionModule, Context } from '../../engine/types.js';
 import { answered, type EtcdAccess, type MemberStatus } from '../../clients/etcd/access.js';
-import { within } from '../../clients/etcd/client.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
 import { errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
@@ -43,7 +42,7 @@ async function statuses(etcd: EtcdAccess): Promise<MemberStatus[]> {
 async function defragOne(etcd: EtcdAccess, ctx: Context, node: string, before: number): Promise<{ blockedMs: number; after: number }> {
   const started = performance.now();
   // Defrag can take seconds per GB: its own long deadline, not the default one.
-  await etcd.with(node, (c) => c.maintenance.defragment(within(10 * 60_000)), ctx.signal);
+  await etcd.with(node, (m) => m.defragment(10 * 60_000), ctx.signal);
   const blockedMs = Math.round(performance.now() - started);
   const now = await etcd.status(node, OPS_DEADLINE_MS);
   const after = now.ok ? now.status.dbSize : before;

@@ -18,11 +18,8 @@ export const etcdDelete: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [p.key !== undefined ? `etcd DeleteRange ${p.key}` : `etcd DeleteRange --prefix ${p.prefix}`],
   async run(ctx, p) {
-    const r = await onAnyMember(need(ctx.lab, 'etcd'), (c, o) => {
-      const b = c.delete();
-      return (p.key !== undefined ? b.key(p.key) : b.prefix(p.prefix!)).options(o).exec();
-    }, { deadlineMs: 5_000 });
+    const r = await onAnyMember(need(ctx.lab, 'etcd'), (m, d) => (p.key !== undefined ? m.delete(p.key, d) : m.delete(p.prefix!, d, { prefix: true })), { deadlineMs: 5_000 });
     if (!r.node) throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
-    return { output: `${r.value!.deleted} key(s) deleted`, data: { deleted: Number(r.value!.deleted) } };
+    return { output: `${r.value!} key(s) deleted`, data: { deleted: r.value! } };
   },
 };

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { within } from '../../clients/etcd/client.js';
 import { anyMember, errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
 import { byteSize, formatBytes } from '../../drill/units.js';
@@ -33,17 +32,17 @@ export const fill: ActionModule<Params> = {
     const etcd = need(ctx.lab, 'etcd');
     const value = randomBytes(p.valueSize);
     const started = performance.now();
-    const result = await anyMember(etcd, ctx.signal, async (c, node) => {
+    const result = await anyMember(etcd, ctx.signal, async (m, node) => {
       for (let i = 0; i < p.maxPuts; i++) {
         if (ctx.signal.aborted) throw new Error('aborted');
         const key = `${p.prefix}${i % p.keys}`;
         // The last bytes say which put this was, so a read-back tells our write from an older one.
         value.writeUInt32BE(i, 0);
         try {
-          await c.put(key).value(value).options(within(OPS_DEADLINE_MS));
+          await m.put(key, value, OPS_DEADLINE_MS);
         } catch (err) {
           if (!isNoSpace(err)) throw err;
-          const back = await c.get(key).options(within(OPS_DEADLINE_MS)).buffer().catch(() => null);
+          const back = await m.get(key, OPS_DEADLINE_MS).catch(() => null);
           const applied = back !== null && back.equals(value);
           return { puts: i + (applied ? 1 : 0), hitAt: i, applied, member: node };
         }

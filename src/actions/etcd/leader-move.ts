@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
 import { currentLeader, LEADER_REFERENCE } from '../../clients/etcd/leader.js';
-import { within } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
@@ -27,7 +26,7 @@ export const etcdLeaderMove: ActionModule<z.output<typeof params>> = {
     const s = probes.find((x) => x.node === target);
     if (!s?.ok) throw new Error(`${target} does not answer: ${s && !s.ok ? s.error : 'not a member'}`);
     const t = performance.now();
-    await (await etcd.client(leader)).maintenance.moveLeader({ targetID: s.status.memberId }, within(5_000));
+    await etcd.with(leader, (m) => m.moveLeader(s.status.memberId, 5_000), ctx.signal);
     ctx.measure('leader.move', Math.round(performance.now() - t), 'ms');
     return { output: `leadership moved from ${leader} to ${target}`, data: { from: leader, to: target } };
   },

@@ -28,7 +28,7 @@ export const etcdPut: ActionModule<Params> = {
     for (let i = 0; i < keys.length; i += 16) {
       await Promise.all(keys.slice(i, i + 16).map(async (key) => {
         ctx.signal.throwIfAborted();
-        const r = await onAnyMember(etcd, (c, o) => c.put(key).value(p.value).options(o).exec(), { deadlineMs: 2_000, first: last ? [last] : [] });
+        const r = await onAnyMember(etcd, (m, d) => m.put(key, p.value, d), { deadlineMs: 2_000, first: last ? [last] : [] });
         if (!r.node) throw new Error(`write of ${key} not acknowledged: ${describeAttempts(r.attempts)}`);
         last = r.node;
       }));

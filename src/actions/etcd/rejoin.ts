@@ -12,7 +12,7 @@ export async function addNodeBack(
 ): Promise<{ memberId: string; waitedMs: number; oldDataDir: string; dataDir: string }> {
   await host.stop(ctx, node);
   const cfg = await host.config(ctx, node);
-  const added = await addMember(etcd, ctx.signal, cfg.peerURL);
+  const added = await addMember(etcd, ctx.signal, cfg.peerURL, cfg.name);
   if (added.waitedMs > 0) ctx.log(`member add waited ${added.waitedMs} ms for "unhealthy cluster" to pass`);
   // The new member has no name yet in the list: it is this node.
   const cluster = initialCluster(added.members.map((x) => ({ name: x.id === added.id || !x.name ? cfg.name : x.name, peerURL: x.peerURLs[0]! })));

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
-import { within } from '../../clients/etcd/client.js';
 import { anyMember, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
 import { ledger } from '../../clients/etcd/ledger.js';
@@ -25,13 +24,12 @@ export const seed: ActionModule<Params> = {
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');
     const book = ledger(ctx.state);
-    const { first, last } = await anyMember(etcd, ctx.signal, async (c) => {
+    const { first, last } = await anyMember(etcd, ctx.signal, async (m) => {
       let first = 0;
       let last = 0;
       for (let i = 1; i <= p.count; i++) {
         const key = `${p.prefix}${String(i).padStart(4, '0')}`;
-        const r = await c.put(key).value(p.value).options(within(OPS_DEADLINE_MS)).exec();
-        last = Number(r.header.revision);
+        last = await m.put(key, p.value, OPS_DEADLINE_MS);
         first ||= last;
         book.push({ key, revision: last });
       }

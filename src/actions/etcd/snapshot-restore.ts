@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { settleAll } from '../../exec/batch.js';
 import type { ActionModule } from '../../engine/types.js';
 import { answered, type EtcdAccess } from '../../clients/etcd/access.js';
-import { within } from '../../clients/etcd/client.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
 import { firstClusterId, ledger, recordRestore, rememberClusterId, rpoOf } from '../../clients/etcd/ledger.js';
 import { freshDataDir, initialCluster } from '../../clients/etcd/membership.js';
@@ -26,9 +25,9 @@ async function clusterIdNow(etcd: EtcdAccess): Promise<string | undefined> {
 
 /** Keys of the ledger that are present after the restore. */
 async function present(etcd: EtcdAccess, signal: AbortSignal, keys: string[]): Promise<Set<string>> {
-  return anyMember(etcd, signal, async (c) => {
+  return anyMember(etcd, signal, async (m) => {
     const found = new Set<string>();
-    for (const k of keys) if ((await c.get(k).options(within(OPS_DEADLINE_MS)).string()) !== null) found.add(k);
+    for (const k of keys) if ((await m.get(k, OPS_DEADLINE_MS)) !== null) found.add(k);
     return found;
   });
 }

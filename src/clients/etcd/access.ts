@@ -1,12 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import type { CommandRunner, RunResult } from '../../exec/runner.js';
-import { connectEtcd, DEFAULT_DEADLINE_MS, etcdErrorMessage, within, type EtcdClient, type EtcdTls } from './client.js';
+import { GrpcCalls, type MemberCalls, type MemberInfo, type MemberStatus } from './calls.js';
+import { connectEtcd, DEFAULT_DEADLINE_MS, etcdErrorMessage, type EtcdClient, type EtcdTls } from './client.js';
+import { ExecCalls, type EtcdctlHost, type ExecContext } from './etcdctl.js';
 
 /**
- * The one etcd access of kdrill: invariants, probes and maintenance all go through it. One cached
- * client per member (etcd3 with several hosts would send "defragment this member" to a random one),
- * fault handling off, a deadline on every call.
+ * The one etcd access of kdrill: invariants, probes and maintenance all go through it, over one of
+ * two transports: gRPC with mTLS to each member's client URL (one cached client per member: etcd3
+ * with several hosts would send "defragment this member" to a random one; fault handling off), or
+ * etcdctl run inside each member's node (EtcdctlHost). A deadline on every call.
  */
 
 /** One etcd member as kdrill reaches it. */
@@ -21,27 +22,10 @@ export interface EtcdMember {
   serverName?: string;
 }
 
-/** What one member says about itself (`etcdctl endpoint status`). 64-bit numbers as numbers. */
-export interface MemberStatus {
-  node: string;
-  memberId: string;
-  leaderId: string;
-  /** It names itself leader. */
-  leader: boolean;
-  clusterId: string;
-  revision: number;
-  raftTerm: number;
-  raftIndex: number;
-  dbSize: number;
-  dbSizeInUse: number;
-  version: string;
-  errors: string[];
-}
+export type { MemberStatus, MemberInfo };
 
 /** A member's answer, or why it did not answer within the deadline. */
 export type MemberProbe = { node: string; ok: true; status: MemberStatus; latencyMs: number } | { node: string; ok: false; error: string; latencyMs: number };
-
-export interface MemberInfo { id: string; name: string; peerURLs: string[]; clientURLs: string[] }
 
 /** The statuses of the members that answered. */
 export const answered = (probes: MemberProbe[]): MemberStatus[] => probes.flatMap((p) => (p.ok ? [p.status] : []));
@@ -56,23 +40,27 @@ export interface EtcdTools {
   planSnapshotStatus(file: string): string[];
 }
 
-/** What a lab hands to its etcd access: its members, the client certificates and its tools. */
+/** What a lab hands to its etcd access: its members, its tools, and how to reach each member. */
 export interface EtcdSource {
   members(): EtcdMember[];
-  /** Client certificates; undefined for a plain-HTTP etcd. */
-  tls(): Promise<EtcdTls | undefined>;
   tools: EtcdTools;
+  /** gRPC: the client certificates (undefined for a plain-HTTP etcd). */
+  tls?(): Promise<EtcdTls | undefined>;
+  /** exec: etcdctl inside a member's node, with the lab's runner. */
+  etcdctl?: { host: EtcdctlHost; env(): ExecContext };
 }
 
 export type EtcdTransport = 'grpc' | 'exec';
 
 /** The lab capability `etcd`. */
 export class EtcdAccess {
-  readonly transport: EtcdTransport = 'grpc';
   private clients = new Map<string, Promise<EtcdClient>>();
   private memberIds = new Map<string, string>();
 
-  constructor(private readonly source: EtcdSource) {}
+  constructor(private readonly source: EtcdSource, readonly transport: EtcdTransport = 'grpc') {
+    if (transport === 'grpc' && !source.tls) throw new Error('etcd over gRPC needs the client certificates');
+    if (transport === 'exec' && !source.etcdctl) throw new Error('etcd through the node needs a way to run etcdctl there');
+  }
 
   get tools(): EtcdTools {
     return this.source.tools;
@@ -90,23 +78,28 @@ export class EtcdAccess {
     return m;
   }
 
-  /** The cached client of one member (a member that moved to another URL gets a new one). */
+  /** The cached gRPC client of one member (a member that moved to another URL gets a new one). */
   client(node: string): Promise<EtcdClient> {
     const { url, serverName } = this.member(node);
     const key = `${node} ${url}`;
     let c = this.clients.get(key);
     if (!c) {
-      c = this.source.tls().then((tls) => connectEtcd(url, tls, serverName));
+      c = this.grpcTls().then((tls) => connectEtcd(url, tls, serverName));
       c.catch(() => this.clients.delete(key));
       this.clients.set(key, c);
     }
     return c;
   }
 
-  /** A new client of one member, owned (and closed) by the caller, e.g. a probe. */
+  private grpcTls(): Promise<EtcdTls | undefined> {
+    if (this.transport !== 'grpc' || !this.source.tls) return Promise.reject(new Error('this lab reaches etcd through its nodes (etcdctl), not over gRPC'));
+    return this.source.tls();
+  }
+
+  /** A new gRPC client of one member, owned (and closed) by the caller, e.g. a probe. */
   async newClient(node: string): Promise<EtcdClient> {
     const { url, serverName } = this.member(node);
-    return connectEtcd(url, await this.source.tls(), serverName);
+    return connectEtcd(url, await this.grpcTls(), serverName);
   }
 
   /** Closes a member's cached client: the way to cancel its calls in flight (grpc calls take no signal). */
@@ -119,14 +112,19 @@ export class EtcdAccess {
     }
   }
 
-  /** Runs `fn` with one member's client; an abort closes that client, which cancels the call. */
-  async with<T>(node: string, fn: (c: EtcdClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs `fn` with one member's calls; an abort cancels them (gRPC: closes the member's client; exec: kills etcdctl). */
+  async with<T>(node: string, fn: (m: MemberCalls) => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    const client = await this.client(node);
+    if (this.transport === 'exec') {
+      const { host, env } = this.source.etcdctl!;
+      const e = env();
+      return fn(new ExecCalls(host, node, { runner: e.runner, signal: signal ?? e.signal }));
+    }
+    const calls = new GrpcCalls(node, await this.client(node));
     const onAbort = () => this.drop(node);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await fn(client);
+      return await fn(calls);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -135,15 +133,8 @@ export class EtcdAccess {
   async status(node: string, deadlineMs = DEFAULT_DEADLINE_MS): Promise<MemberProbe> {
     const started = performance.now();
     try {
-      const s = await (await this.client(node)).maintenance.status(within(deadlineMs));
-      const memberId = s.header.member_id;
-      this.memberIds.set(memberId, node);
-      const status: MemberStatus = {
-        node, memberId, leaderId: s.leader, leader: s.leader === memberId, clusterId: s.header.cluster_id,
-        revision: Number(s.header.revision), raftTerm: Number(s.raftTerm), raftIndex: Number(s.raftIndex),
-        dbSize: Number(s.dbSize), dbSizeInUse: Number((s as { dbSizeInUse?: string }).dbSizeInUse ?? s.dbSize),
-        version: s.version, errors: (s as { errors?: string[] }).errors ?? [],
-      };
+      const status = await this.with(node, (m) => m.status(deadlineMs));
+      this.memberIds.set(status.memberId, node);
       return { node, ok: true, latencyMs: performance.now() - started, status };
     } catch (err) {
       return { node, ok: false, error: etcdErrorMessage(err), latencyMs: performance.now() - started };
@@ -160,8 +151,7 @@ export class EtcdAccess {
     const errors: string[] = [];
     for (const e of this.members()) {
       try {
-        const r = await (await this.client(e.node)).cluster.memberList({}, within(deadlineMs));
-        const members = r.members.map((m) => ({ id: m.ID, name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs }));
+        const members = await this.with(e.node, (m) => m.memberList(deadlineMs));
         for (const m of members) {
           const node = this.members().find((x) => m.clientURLs.includes(x.url) || m.name === x.container)?.node;
           if (node) this.memberIds.set(m.id, node);
@@ -185,30 +175,9 @@ export class EtcdAccess {
     return this.members().find((m) => m.container === name || m.node === name)?.node ?? name;
   }
 
-  /**
-   * Streams a snapshot from one member to `file` (written to `file.part`, renamed when complete,
-   * like etcdctl). Returns the revision of the first header: the point in time of the snapshot.
-   */
-  async snapshot(node: string, file: string, signal?: AbortSignal): Promise<{ bytes: number; revision?: number }> {
-    return this.with(node, async (c) => {
-      const part = `${file}.part`;
-      const out = createWriteStream(part, { mode: 0o600 });
-      const stream = await c.maintenance.snapshot();
-      let bytes = 0;
-      let revision: number | undefined;
-      await new Promise<void>((resolve, reject) => {
-        stream.on('data', (chunk: { header?: { revision?: string }; blob: Buffer }) => {
-          if (revision === undefined && chunk.header?.revision) revision = Number(chunk.header.revision);
-          bytes += chunk.blob.length;
-          out.write(chunk.blob);
-        });
-        stream.on('error', reject);
-        out.on('error', reject);
-        stream.on('end', () => out.end(resolve));
-      });
-      await rename(part, file);
-      return { bytes, revision };
-    }, signal);
+  /** A snapshot of one member, to a host file. */
+  snapshot(node: string, file: string, signal?: AbortSignal): Promise<{ bytes: number; revision?: number }> {
+    return this.with(node, (m) => m.snapshot(file), signal);
   }
 
   async close(): Promise<void> {

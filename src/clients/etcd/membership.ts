@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { answered, type EtcdAccess, type MemberInfo } from './access.js';
-import { within } from './client.js';
 import { anyMember, errText, OPS_DEADLINE_MS } from './ops.js';
 import { quorumOf } from './quorum.js';
 
@@ -38,7 +37,7 @@ export async function health(etcd: EtcdAccess): Promise<{ health: Health[]; clus
 }
 
 export async function removeMember(etcd: EtcdAccess, signal: AbortSignal, memberId: string): Promise<void> {
-  await anyMember(etcd, signal, (c) => c.cluster.memberRemove({ ID: memberId }, within(OPS_DEADLINE_MS)));
+  await anyMember(etcd, signal, (m) => m.memberRemove(memberId, OPS_DEADLINE_MS));
 }
 
 /** The member entry of a node: by its name (the node's container) or its client URL. */
@@ -52,14 +51,13 @@ export async function memberOf(etcd: EtcdAccess, node: string): Promise<MemberIn
  * check wants every peer connected for 5 s. Returns the new member ID, the member list and how long it waited.
  */
 export async function addMember(
-  etcd: EtcdAccess, signal: AbortSignal, peerURL: string, timeoutMs = 30_000,
+  etcd: EtcdAccess, signal: AbortSignal, peerURL: string, name: string, timeoutMs = 30_000,
 ): Promise<{ id: string; members: MemberInfo[]; waitedMs: number }> {
   const started = performance.now();
   for (;;) {
     try {
-      const r = await anyMember(etcd, signal, (c) => c.cluster.memberAdd({ peerURLs: [peerURL] }, within(OPS_DEADLINE_MS)));
-      const members = r.members.map((m) => ({ id: m.ID, name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs }));
-      return { id: r.member.ID, members, waitedMs: Math.round(performance.now() - started) };
+      const r = await anyMember(etcd, signal, (m) => m.memberAdd(peerURL, name, OPS_DEADLINE_MS));
+      return { ...r, waitedMs: Math.round(performance.now() - started) };
     } catch (err) {
       if (!/unhealthy cluster/i.test(errText(err)) || performance.now() - started > timeoutMs) throw err;
       await delay(500, undefined, { signal });

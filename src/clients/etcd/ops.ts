@@ -1,4 +1,5 @@
-import { etcdErrorMessage, within, type EtcdClient } from './client.js';
+import { DEFAULT_DEADLINE_MS, etcdErrorMessage } from './client.js';
+import type { MemberCalls } from './calls.js';
 import type { EtcdAccess } from './access.js';
 
 /** The member that last answered an onAnyMember call, per lab access: tried first next time. */
@@ -34,7 +35,7 @@ export interface AnyMemberOptions {
  */
 export async function onAnyMember<T>(
   etcd: EtcdAccess,
-  op: (client: EtcdClient, opts: { deadline: Date }, node: string) => Promise<T>,
+  op: (m: MemberCalls, deadlineMs: number, node: string) => Promise<T>,
   opts: AnyMemberOptions = {},
 ): Promise<{ value?: T; node?: string; attempts: Attempt[] }> {
   const nodes = etcd.members().map((e) => e.node);
@@ -46,12 +47,12 @@ export async function onAnyMember<T>(
     const started = performance.now();
     let answered = false;
     try {
-      const value = await etcd.with(node, async (c) => {
+      const value = await etcd.with(node, async (m) => {
         if (opts.once) {
-          await c.maintenance.status(within(2_000));
+          await m.status(2_000);
           answered = true;
         }
-        return op(c, within(opts.deadlineMs), node);
+        return op(m, opts.deadlineMs ?? DEFAULT_DEADLINE_MS, node);
       }, opts.signal);
       attempts.push({ node, ok: true, latencyMs: performance.now() - started });
       lastGood.set(etcd, node);
@@ -71,9 +72,9 @@ export async function onAnyMember<T>(
 export async function anyMember<T>(
   etcd: EtcdAccess,
   signal: AbortSignal | undefined,
-  op: (client: EtcdClient, node: string) => Promise<T>,
+  op: (m: MemberCalls, node: string) => Promise<T>,
 ): Promise<T> {
-  const r = await onAnyMember(etcd, (c, _o, node) => op(c, node), { once: true, signal });
+  const r = await onAnyMember(etcd, (m, _d, node) => op(m, node), { once: true, signal });
   if (r.node === undefined) throw new Error(`no etcd member answers (${describeAttempts(r.attempts)})`);
   return r.value as T;
 }

@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import type { IHashKVResponse } from 'etcd3';
-import { etcdErrorMessage, within, type EtcdClient } from '../../clients/etcd/client.js';
+import { etcdErrorMessage } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
 
 const params = z.strictObject({});
-
-/**
- * etcd3 1.1.2's `maintenance.hashKV` calls a grpc method named `hashKV`, which its loaded service
- * does not have ("client[method] is not a function"); the proto name `HashKV` works.
- */
-async function hashKV(client: EtcdClient, revision: number, deadlineMs: number): Promise<IHashKVResponse> {
-  const rpc = (client.maintenance as unknown as { client: { exec(s: string, m: string, req: unknown, o: unknown): Promise<IHashKVResponse> } }).client;
-  return rpc.exec('Maintenance', 'HashKV', { revision }, within(deadlineMs));
-}
 
 export type HashAnswer = { node: string; hash?: string; error?: string };
 
@@ -39,12 +29,12 @@ export const etcdHashConsistent: InvariantModule<Record<string, never>> = {
   async check(ctx) {
     const etcd = need(ctx.lab, 'etcd');
     const nodes = etcd.members().map((e) => e.node);
-    const revisions = await Promise.all(nodes.map(async (n) => Number((await (await etcd.client(n)).maintenance.status(within(1_000))).header.revision)));
+    const revisions = await Promise.all(nodes.map((n) => etcd.with(n, (m) => m.status(1_000), ctx.signal).then((s) => s.revision)));
     const revision = Math.min(...revisions);
     const ask = (rev: number) => Promise.all(nodes.map(async (node): Promise<HashAnswer & { revision?: number }> => {
       try {
-        const r = await hashKV(await etcd.client(node), rev, 2_000);
-        return { node, hash: String(r.hash), revision: Number(r.header.revision) };
+        const r = await etcd.with(node, (m) => m.hashKV(rev, 2_000), ctx.signal);
+        return { node, hash: r.hash, revision: r.revision };
       } catch (err) {
         return { node, error: etcdErrorMessage(err) };
       }

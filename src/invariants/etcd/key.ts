@@ -27,7 +27,7 @@ export const etcdKey: InvariantModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [`etcd Range ${p.key} (linearizable, first member that answers)`],
   async check(ctx, p) {
-    const r = await onAnyMember(need(ctx.lab, 'etcd'), (c, o) => c.get(p.key).options(o).string(), { deadlineMs: 1_000 });
+    const r = await onAnyMember(need(ctx.lab, 'etcd'), async (m, d) => (await m.get(p.key, d))?.toString('utf8') ?? null, { deadlineMs: 1_000 });
     if (!r.node) return { ok: false, message: `no member answered a read of ${p.key} (${describeAttempts(r.attempts)})` };
     return keyVerdict(p, r.value ?? null);
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
 import { describeAttempts, type Attempt } from '../../clients/etcd/ops.js';
-import { etcdErrorMessage, within } from '../../clients/etcd/client.js';
+import { etcdErrorMessage } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
@@ -42,8 +42,8 @@ export const etcdReadOnly: InvariantModule<z.output<typeof params>> = {
     const etcd = need(ctx.lab, 'etcd');
     const nodes = etcd.members().map((e) => e.node);
     const [writes, serializableReads] = await Promise.all([
-      Promise.all(nodes.map((n) => attempt(n, async () => (await etcd.client(n)).put(p.key).value('must-not-land').options(within(1_000)).exec()))),
-      Promise.all(nodes.map((n) => attempt(n, async () => (await etcd.client(n)).get(p.key).serializable(true).options(within(1_000)).exec()))),
+      Promise.all(nodes.map((n) => attempt(n, () => etcd.with(n, (m) => m.put(p.key, 'must-not-land', 1_000), ctx.signal)))),
+      Promise.all(nodes.map((n) => attempt(n, () => etcd.with(n, (m) => m.get(p.key, 1_000, { serializable: true }), ctx.signal)))),
     ]);
     return readOnlyVerdict({ writes, serializableReads });
   },

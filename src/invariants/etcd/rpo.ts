@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { within } from '../../clients/etcd/client.js';
 import { anyMember, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
 import { lastRestore, ledger, rpoOf, type LedgerEntry } from '../../clients/etcd/ledger.js';
@@ -41,9 +40,9 @@ export const etcdRpo: InvariantModule<Params> = {
     const entries = ledger(ctx.state);
     if (entries.length === 0) return { ok: false, message: 'no acknowledged writes recorded: write keys with etcd.seed before and after the snapshot' };
     const keys = [...new Set(entries.map((e) => e.key))];
-    const present = await anyMember(need(ctx.lab, 'etcd'), ctx.signal, async (c) => {
+    const present = await anyMember(need(ctx.lab, 'etcd'), ctx.signal, async (m) => {
       const found = new Set<string>();
-      for (const k of keys) if ((await c.get(k).options(within(OPS_DEADLINE_MS)).string()) !== null) found.add(k);
+      for (const k of keys) if ((await m.get(k, OPS_DEADLINE_MS)) !== null) found.add(k);
       return found;
     });
     return rpoVerdict(p, entries, restore.snapshotRevision, present);

@@ -20,7 +20,7 @@ export const etcdWritable: InvariantModule<z.output<typeof params>> = {
   requires: ['etcd'],
   plan: (p) => [`etcd Put ${p.key} on each member in turn until one acknowledges (1 s deadline each)`],
   async check(ctx, p) {
-    const { attempts } = await onAnyMember(need(ctx.lab, 'etcd'), (c, o) => c.put(p.key).value(new Date().toISOString()).options(o).exec(), { deadlineMs: 1_000 });
+    const { attempts } = await onAnyMember(need(ctx.lab, 'etcd'), (m, d) => m.put(p.key, new Date().toISOString(), d), { deadlineMs: 1_000 });
     return writableVerdict(attempts);
   },
 };

@@ -13,9 +13,11 @@ export class DockerShell implements NodeShell {
     return ['docker', 'exec', this.nodes.container(node), ...argv];
   }
 
-  async exec(ctx: ShellContext, node: string, argv: readonly string[], opts: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<RunResult> {
+  async exec(ctx: ShellContext, node: string, argv: readonly string[], opts: { timeoutMs?: number; allowFailure?: boolean; input?: string | Buffer } = {}): Promise<RunResult> {
     await this.nodes.inspect(ctx, node);
-    return ctx.runner.run(this.argv(node, argv), { signal: ctx.signal, timeout: opts.timeoutMs ?? 60_000, allowFailure: opts.allowFailure });
+    // With input, `docker exec -i` (stdin attached): a value to etcdctl put, for instance.
+    const full = opts.input === undefined ? this.argv(node, argv) : ['docker', 'exec', '-i', this.nodes.container(node), ...argv];
+    return ctx.runner.run(full, { signal: ctx.signal, timeout: opts.timeoutMs ?? 60_000, allowFailure: opts.allowFailure, input: opts.input });
   }
 
   async copyIn(ctx: ShellContext, node: string, hostPath: string, nodePath: string): Promise<void> {

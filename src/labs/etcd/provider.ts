@@ -10,7 +10,7 @@ import type { SqlAccess } from '../../clients/sql.js';
 import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from '../docker/index.js';
 import type { Lab, LabEnv, LabNode, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
-import { imageTools } from './tools.js';
+import { etcdctlInNodes, imageTools } from './tools.js';
 import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';
 import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
@@ -46,7 +46,12 @@ export class EtcdLab implements Lab {
       expectedIp: (node) => (this.subnet ? this.ipOf(node) : undefined),
     });
     this.shell = new DockerShell(this.nodeOps);
-    this.etcd = new EtcdAccess({ members: () => this.etcdMembers(), tls: () => this.tls(), tools: imageTools(spec.image) });
+    this.etcd = new EtcdAccess({
+      members: () => this.etcdMembers(),
+      tls: () => this.tls(),
+      tools: imageTools(spec.image),
+      etcdctl: { host: etcdctlInNodes(this.shell), env: () => this.env },
+    }, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
     this.members = new EtcdLabMembers(this.nodeOps, this.shell, () => this.spec.image);
     if (spec.worker) this.sql = workerSql(spec.name, spec.worker);
   }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { prettyCommand } from '../../exec/errors.js';
 import type { EtcdTools } from '../../clients/etcd/access.js';
+import type { EtcdctlHost } from '../../clients/etcd/etcdctl.js';
+import type { NodeShell } from '../types.js';
 
 /** `etcdctl snapshot status` in a throwaway container of the lab's etcd image (local: no pull, the host needs no etcdctl). */
 export function snapshotStatusArgv(file: string, image: string): string[] {
@@ -10,6 +12,29 @@ export function snapshotStatusArgv(file: string, image: string): string[] {
     '--entrypoint', 'etcdctl', '--env', 'ETCDCTL_API=3',
     image, 'snapshot', 'status', '/snapshot.db', '--write-out', 'json',
   ];
+}
+
+/** etcdctl inside a member's node, against that member only, with the member's own certs (kubeadm's server cert also does client auth). */
+export const ETCDCTL_LOCAL = [
+  '--endpoints=https://127.0.0.1:2379',
+  '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key',
+];
+
+/** etcdctl through `docker exec` (etcdAccess: exec): the lab's image has it on PATH. */
+export function etcdctlInNodes(shell: NodeShell): EtcdctlHost {
+  return {
+    argv: (node, args) => shell.argv(node, ['etcdctl', ...ETCDCTL_LOCAL, ...args]),
+    run: (ctx, node, args, opts) => shell.exec(ctx, node, ['etcdctl', ...ETCDCTL_LOCAL, ...args], { timeoutMs: opts.timeoutMs, allowFailure: true, input: opts.input }),
+    async fetch(ctx, node, name, use, hostFile) {
+      const inNode = `/var/lib/${name}`;
+      try {
+        await use(inNode);
+        await shell.copyOut(ctx, node, inNode, hostFile);
+      } finally {
+        await shell.exec(ctx, node, ['rm', '-f', inNode], { timeoutMs: 15_000, allowFailure: true }).catch(() => undefined);
+      }
+    },
+  };
 }
 
 /** The etcd lab's tools: its own image, which every lab up has checked is there. */

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EtcdMember, EtcdSource, EtcdTools } from '../../clients/etcd/access.js';
+import type { EtcdctlHost } from '../../clients/etcd/etcdctl.js';
 import type { EtcdTls } from '../../clients/etcd/client.js';
 import { prettyCommand } from '../../exec/errors.js';
 import type { CommandRunner, RunResult } from '../../exec/runner.js';
 import type { LabNode, NodeShell, ShellContext } from '../types.js';
-import { certCopyArgv, certFilesIn, ETCD_DATA_DIR, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
+import { certCopyArgv, certFilesIn, ETCD_CLIENT_PORT, ETCD_DATA_DIR, ETCDCTL_TLS, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
 
 export interface KindEtcdEnv {
   runner: CommandRunner;
@@ -23,7 +24,10 @@ export class KindEtcdSource implements EtcdSource {
   private ips = new Map<string, string>();
   private readonly pkiDir: string;
   private certs?: Promise<EtcdTls>;
+  /** The running etcd container of each node, as crictl names it (found again when it changed). */
+  private pods = new Map<string, string>();
   readonly tools: EtcdTools;
+  readonly etcdctl: { host: EtcdctlHost; env(): KindEtcdEnv };
 
   constructor(
     private readonly controlPlanes: () => LabNode[],
@@ -38,6 +42,48 @@ export class KindEtcdSource implements EtcdSource {
       snapshotStatus: (ctx, file) => this.snapshotStatus(ctx, file),
       planSnapshotStatus: (file) => this.planSnapshotStatus(file),
     };
+    this.etcdctl = { host: this.etcdctlHost(), env: this.env };
+  }
+
+  /**
+   * etcdctl in the member's own etcd container (`docker exec <node> crictl exec <etcd> etcdctl`),
+   * against that member only, with the node's etcd certs: kind on Docker Desktop, where node IPs
+   * are not reachable from the host.
+   */
+  private etcdctlHost(): EtcdctlHost {
+    const local = [`--endpoints=https://127.0.0.1:${ETCD_CLIENT_PORT}`, ...ETCDCTL_TLS];
+    return {
+      argv: (node, args) => this.shell.argv(node, etcdInNodeArgv('<etcd container>', ['etcdctl', ...local, ...args])),
+      run: async (ctx, node, args, opts) => {
+        for (let attempt = 0; ; attempt++) {
+          const id = this.pods.get(node) ?? (await this.podOf(ctx, node));
+          const r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdctl', ...local, ...args], opts.input !== undefined), { timeoutMs: opts.timeoutMs, allowFailure: true, input: opts.input });
+          // The Pod was restarted (a new container id): find it again, once.
+          if (r.exitCode !== 0 && attempt === 0 && /not found|CONTAINER_EXITED|does not exist/i.test(r.stderr)) {
+            this.pods.delete(node);
+            continue;
+          }
+          return r;
+        }
+      },
+      fetch: async (ctx, node, name, use, hostFile) => {
+        const where = await this.podVisible(ctx, node, name);
+        try {
+          await use(where.pod);
+          await this.shell.copyOut(ctx, node, where.node, hostFile);
+        } finally {
+          await this.shell.exec(ctx, node, ['rm', '-f', where.node], { timeoutMs: 15_000, allowFailure: true }).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  private async podOf(ctx: ShellContext, node: string): Promise<string> {
+    const r = await this.shell.exec(ctx, node, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true });
+    const id = r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
+    if (!id) throw new Error(`no running etcd container in ${node} (crictl ps --name etcd)${r.exitCode === 0 ? '' : `: ${r.stderr.trim().split('\n')[0]}`}`);
+    this.pods.set(node, id);
+    return id;
   }
 
   /** Remembers a control plane's IP on the kind network (lab up, and every node operation that sees it). */

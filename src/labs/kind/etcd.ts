@@ -39,7 +39,7 @@ export const memberUrl = (ip: string): string => `https://${ip}:${ETCD_CLIENT_PO
 export const FIND_ETCD_ARGV: readonly string[] = ['crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet'];
 
 /** Inside a node: `argv` run in its etcd container, where etcdctl (and etcdutl on some images) are. */
-export const etcdInNodeArgv = (etcdContainer: string, argv: readonly string[]): string[] => ['crictl', 'exec', etcdContainer, ...argv];
+export const etcdInNodeArgv = (etcdContainer: string, argv: readonly string[], stdin = false): string[] => ['crictl', 'exec', ...(stdin ? ['-i'] : []), etcdContainer, ...argv];
 
 /** The running etcd container's id inside a node, from the host. */
 export function findEtcdContainerArgv(node: string): string[] {

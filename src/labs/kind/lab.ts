@@ -5,7 +5,7 @@ import { LabError, errorMessage } from '../../engine/errors.js';
 import { CommandError, prettyCommand } from '../../exec/errors.js';
 import { kubeAccess, type KubeAccess } from '../../clients/kube/access.js';
 import type { SqlAccess } from '../../clients/sql.js';
-import { EtcdAccess } from '../../clients/etcd/access.js';
+import { EtcdAccess, type EtcdTransport } from '../../clients/etcd/access.js';
 import { DockerShell } from '../docker/index.js';
 import type { Capability, Lab, LabEnv, LabNode, UpResult } from '../types.js';
 import { DEFAULT_ROLES, nodesOfConfig, readRoles, resolveConfig } from './config.js';
@@ -20,19 +20,11 @@ import { KindEtcdSource } from './etcd-access.js';
 import { KindMembers } from './members.js';
 import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
 
-/** What a kind lab offers: etcd only where it is reached directly (see `lacks`). */
-export function kindCapabilities(spec: Pick<KindSpec, 'etcdAccess'>, platform = process.platform): Capability[] {
-  return ['nodeOps', 'shell', ...(etcdAccessMode(spec.etcdAccess, platform) === 'direct' ? ['etcd' as const] : []), 'members', 'kubernetes', 'sql'];
-}
+export const KIND_CAPABILITIES: Capability[] = ['nodeOps', 'shell', 'etcd', 'members', 'kubernetes', 'sql'];
 
-/** Why a kind lab lacks a capability, in the operator's words. */
-export function kindLacks(spec: Pick<KindSpec, 'etcdAccess'>, c: Capability, platform = process.platform): string | undefined {
-  if (c === 'etcd') {
-    return `this kind lab reaches etcd with etcdAccess: exec (${spec.etcdAccess === 'auto' ? `auto, on ${platform}` : 'set in the lab'}), `
-      + 'and etcd steps through docker exec are not built yet: set etcdAccess: direct on Linux, where node IPs are reachable';
-  }
-  return undefined;
-}
+/** How a kind lab reaches etcd: gRPC to the node IPs (direct), or etcdctl in each node (exec). */
+export const kindEtcdTransport = (spec: Pick<KindSpec, 'etcdAccess'>, platform = process.platform): EtcdTransport =>
+  etcdAccessMode(spec.etcdAccess, platform) === 'direct' ? 'grpc' : 'exec';
 
 /** A kind cluster as a kdrill lab. Reads `env.runner` at each call: the engine rebinds it per phase. */
 export class KindLab implements Lab {
@@ -50,8 +42,8 @@ export class KindLab implements Lab {
   readonly nodeOps: KindNodes;
   readonly shell: DockerShell;
   readonly etcdSource: KindEtcdSource;
-  /** etcd over gRPC to the members' node IPs (etcdAccess: direct). */
-  readonly etcd?: EtcdAccess;
+  /** etcd over gRPC to the members' node IPs (etcdAccess: direct), or etcdctl in each node (exec). */
+  readonly etcd: EtcdAccess;
   /** Member recovery through the etcd static Pod's manifest, kubeadm's way. */
   readonly members: KindMembers;
   readonly kubernetes: KubeAccess;
@@ -70,7 +62,7 @@ export class KindLab implements Lab {
     this.etcdMode = etcdAccessMode(spec.etcdAccess);
     this.members = new KindMembers(this.nodeOps, this.shell, () => controlPlanes().map((n) => n.name));
     this.etcdSource = new KindEtcdSource(controlPlanes, env.stateDir, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
-    if (this.etcdMode === 'direct') this.etcd = new EtcdAccess(this.etcdSource);
+    this.etcd = new EtcdAccess(this.etcdSource, this.etcdMode === 'direct' ? 'grpc' : 'exec');
     this.kubernetes = kubeAccess(this.kubeconfig);
     this.sql = kindSql(this.kubeconfig);
   }
@@ -93,7 +85,9 @@ export class KindLab implements Lab {
       `${prettyCommand(kindGetKubeconfigArgv(this.name))} > ${this.kubeconfig}`,
       `${prettyCommand(dockerPsArgv(this.name))}  # the nodes, by kind's labels`,
       ...this.nodeList.filter((n) => n.role === 'control-plane').map((n) => `${prettyCommand(dockerInspectNodeArgv(n.container, this.network))}  # its IP: etcd member https://<ip>:2379`),
-      ...(this.etcdMode === 'direct' ? this.etcdSource.planCerts().map((l) => `${l}  # etcd client certs`) : ['# etcdAccess: exec: no etcd steps (not built yet)']),
+      ...(this.etcdMode === 'direct'
+        ? this.etcdSource.planCerts().map((l) => `${l}  # etcd client certs`)
+        : [`${prettyCommand(this.etcdSource.etcdctl.host.argv('control-plane', ['endpoint', 'status', '-w', 'json']))}  # etcdAccess: exec: etcdctl in each member's node`]),
     ];
   }
 
@@ -167,7 +161,7 @@ export class KindLab implements Lab {
       const seen = await this.inspect(n.container);
       this.etcdSource.setIp(n.container, seen?.ip);
     }
-    if (this.etcd) await this.etcdSource.tls();
+    if (this.etcdMode === 'direct') await this.etcdSource.tls();
   }
 
   async discover(): Promise<FoundNode[]> {
@@ -181,11 +175,11 @@ export class KindLab implements Lab {
   }
 
   async close(): Promise<void> {
-    await this.etcd?.close().catch(() => {});
+    await this.etcd.close().catch(() => {});
   }
 
   async down(opts: { force?: boolean }): Promise<void> {
-    await this.etcd?.close().catch(() => {});
+    await this.etcd.close().catch(() => {});
     if (this.spec.reuse && !opts.force && !existsSync(this.marker)) return;
     await this.run(kindDeleteArgv(this.name), 300_000);
     rmSync(this.marker, { force: true });

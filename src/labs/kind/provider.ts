@@ -1,14 +1,14 @@
 import type { LabEnv, LabProvider } from '../types.js';
 import { DEFAULT_ROLES, kindNodeNames, readRoles } from './config.js';
-import { KindLab, kindCapabilities, kindLacks } from './lab.js';
+import { KIND_CAPABILITIES, KindLab, kindEtcdTransport } from './lab.js';
 import { kindSpecSchema, type KindSpec } from './spec.js';
 
 export const kindProvider: LabProvider<KindSpec> = {
   name: 'kind',
   summary: 'a kind cluster (3 control-plane nodes with stacked etcd + workers): kind create cluster, or adopt one with reuse: true',
   schema: kindSpecSchema,
-  capabilities: (spec) => kindCapabilities(spec),
-  lacks: (spec, c) => kindLacks(spec, c),
+  capabilities: () => KIND_CAPABILITIES,
+  etcdTransport: (spec) => kindEtcdTransport(spec),
   /**
    * The node names the config declares. The loader does not pass the drill's folder yet, so a
    * relative config is also looked up from the working folder, then the chapter's topology is assumed.

@@ -24,6 +24,7 @@ export const etcdWrites: ProbeModule<Params> = {
   summary: 'continuous writes: unavailable windows per step, against a budget',
   params,
   requires: ['etcd'],
+  grpcOnly: 'ten writes a second through docker exec would measure docker exec, not etcd',
   plan: (p) => [`every ${p.interval}: etcd Put ${p.key} (last good member first, others on failure, ${p.attemptDeadline} deadline each); fail if writes stop for more than ${p.maxUnavailable}`],
   async start(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');
