@@ -9,7 +9,7 @@ import { journalOf, root, runKdrill, tempDir } from '../helpers/kdrill.js';
  * path), for real on the etcd lab. The same drills as over gRPC, with the write probe left out:
  * validate refuses it there (ten writes a second through docker exec would measure docker exec).
  */
-const drills = ['snapshot-verified', 'full-restore', 'member-replace'];
+const drills = ['snapshot-verified', 'member-replace'];
 
 function throughNodes(name: string, dir: string): string {
   const doc = parseDocument(readFileSync(path.join(root, 'drills/etcd', `${name}.yaml`), 'utf8'));

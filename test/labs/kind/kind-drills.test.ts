@@ -20,7 +20,11 @@ import {
  *    DOUBLE (test/fakes/fake-api-server.ts), which this file makes follow the cluster as an API server
  *    and kube-scheduler would (see `followCluster`).
  *  - drills/etcd/{defrag-safely,nospace-acdd,snapshot-verified,member-replace,full-restore}.yaml with
- *    their lab switched to kind (etcdAccess: direct; exec is refused by validate: test/drill/kind-refusals.test.ts).
+ *    their lab switched to kind.
+ * Both etcd transports run: gRPC to the node IPs (etcdAccess: direct) and etcdctl through `crictl exec`
+ * in each node (etcdAccess: exec, the Docker Desktop path), each drill on one of them (the whole matrix
+ * would double the time of CI's run). On exec the etcd.writes probe is left out: validate refuses it
+ * there (it needs gRPC).
  */
 const CONFIG = path.join(root, 'clusters/kind-ha-3cp.yaml');
 const network = kindNetworkName();
@@ -139,17 +143,37 @@ interface Case {
   journal?(events: Array<Record<string, any>>): void;
 }
 
-const kindCase = (name: string, journal?: Case['journal']): Case => ({
-  title: `drills/kind/${name}.yaml (${DROPPED[name]!.length ? `without ${DROPPED[name]!.length} Kubernetes-only step(s)/condition(s)` : 'every step'})`,
+type Transport = 'direct' | 'exec';
+
+/** On exec, the gRPC-only write probe goes (validate refuses it there, test/drill/kind-refusals.test.ts). */
+function onTransport(doc: Doc, etcdAccess: Transport): Doc {
+  if (etcdAccess === 'direct' || !doc.probes) return doc;
+  const probes = (doc.probes as Doc[]).filter((p) => !('etcd.writes' in p));
+  const { probes: _all, ...rest } = doc;
+  return probes.length ? { ...rest, probes } : rest;
+}
+
+/** Every etcd call of an exec run went through a node: etcdctl by crictl exec, against the member's own 127.0.0.1. */
+const throughTheNodes = (events: Array<Record<string, any>>) => {
+  const commands = commandsOf(events);
+  expect(commands.some((c) => /^docker exec( -i)? \S+-control-plane\d? crictl exec( -i)? \S+ etcdctl --endpoints=https:\/\/127\.0\.0\.1:2379 .* endpoint status/.test(c))).toBe(true);
+  expect(commands.filter((c) => c.includes('/etc/kubernetes/pki/etcd/.'))).toEqual([]);
+};
+
+const kindCase = (name: string, etcdAccess: Transport, journal?: Case['journal']): Case => ({
+  title: `drills/kind/${name}.yaml (${DROPPED[name]!.length ? `without ${DROPPED[name]!.length} Kubernetes-only step(s)/condition(s)` : 'every step'}), etcdAccess: ${etcdAccess}`,
   tag: name.slice(0, 12),
   make(cluster) {
-    const { doc, dropped } = withoutKubernetesOnly(readDrill(`drills/kind/${name}.yaml`));
-    doc.lab = { ...doc.lab, config: CONFIG };
+    const { doc, dropped } = withoutKubernetesOnly(onTransport(readDrill(`drills/kind/${name}.yaml`), etcdAccess));
+    doc.lab = { ...doc.lab, config: CONFIG, etcdAccess };
     return { file: writeDrill(name, doc), set: ['--set', `cluster=${cluster}`, ...(name === 'etcd-snapshot' ? ['--set', `file=${path.join(work, 'kind-etcd-snapshot.db')}`] : [])], dropped };
   },
   // A kind cluster's API server has written a few hundred objects into etcd by the time kind returns.
   env: { KDRILL_FAKE_KIND_ETCD_KEYS: '300' },
-  journal,
+  journal: (events) => {
+    if (etcdAccess === 'exec') throughTheNodes(events);
+    journal?.(events);
+  },
 });
 
 /** The etcd drills' host paths, moved into this test's folder. */
@@ -158,16 +182,19 @@ const ETCD_DRILL_SET: Record<string, string[]> = {
   'full-restore': ['--set', `snapshot=${path.join(work, 'full-restore', 'etcd-snapshot.db')}`],
 };
 
-const etcdCase = (name: string, env?: Record<string, string>, journal?: Case['journal']): Case => ({
-  title: `drills/etcd/${name}.yaml on provider: kind`,
+const etcdCase = (name: string, etcdAccess: Transport, env?: Record<string, string>, journal?: Case['journal']): Case => ({
+  title: `drills/etcd/${name}.yaml on provider: kind, etcdAccess: ${etcdAccess}`,
   tag: name.slice(0, 12),
   make(cluster) {
-    const doc = readDrill(`drills/etcd/${name}.yaml`);
-    doc.lab = { provider: 'kind', name: cluster, config: CONFIG, etcdAccess: 'direct' };
+    const doc = onTransport(readDrill(`drills/etcd/${name}.yaml`), etcdAccess);
+    doc.lab = { provider: 'kind', name: cluster, config: CONFIG, etcdAccess };
     return { file: writeDrill(name, doc), set: ETCD_DRILL_SET[name] ?? [], dropped: [] };
   },
   env,
-  journal,
+  journal: (events) => {
+    if (etcdAccess === 'exec') throughTheNodes(events);
+    journal?.(events);
+  },
 });
 
 const checks = (events: Array<Record<string, any>>, name: string) => events.filter((e) => e.type === 'check.end' && e.check === name).map((e) => e.message as string);
@@ -178,7 +205,7 @@ const commandsOf = (events: Array<Record<string, any>>) => events.filter((e) => 
 const noContainerRun = (events: Array<Record<string, any>>) => {
   const commands = commandsOf(events);
   expect(commands.filter((c) => /^docker (run|pull|create|image pull)\b/.test(c) || c.includes('registry.k8s.io'))).toEqual([]);
-  expect(commands.some((c) => /^docker exec \S+ crictl exec \S+ etcdctl/.test(c))).toBe(true);
+  expect(commands.some((c) => /^docker exec( -i)? \S+ crictl exec( -i)? \S+ etcdctl/.test(c))).toBe(true);
 };
 
 /** The member was stopped and started kubeadm's way: its static-Pod manifest moved out and back. */
@@ -190,28 +217,29 @@ const throughTheManifest = (events: Array<Record<string, any>>) => {
 };
 
 const cases: Case[] = [
-  kindCase('cp-node-loss'),
-  kindCase('cp-quorum-loss', (events) => {
+  kindCase('cp-node-loss', 'exec'),
+  kindCase('cp-quorum-loss', 'direct', (events) => {
     // Refused by the API double as an API server without etcd quorum answers: 500 from etcd's timeout.
     expect(checks(events, 'k8s.apiWritable')[0]).toMatch(/refused the write .*etcdserver: request timed out.*writes are blocked/);
   }),
-  kindCase('etcd-defrag'),
-  kindCase('etcd-snapshot', (events) => {
+  // 2000 single puts: over exec each is a docker exec (~150 ms here), some 5 minutes: gRPC here.
+  kindCase('etcd-defrag', 'direct'),
+  kindCase('etcd-snapshot', 'exec', (events) => {
     noContainerRun(events);
     expect(checks(events, 'snapshot.valid')).toEqual([expect.stringMatching(/verified: .*revision \d+, (\d{3,}) keys/)]);
   }),
-  kindCase('scheduler-lease-failover', (events) => {
+  kindCase('scheduler-lease-failover', 'direct', (events) => {
     // The API double's Lease moved off the stopped node (followCluster), and the drill saw it move.
     expect(checks(events, 'k8s.leaseHolder')).toEqual([expect.stringMatching(/held on control-plane: exactly one active$/),
       expect.stringMatching(/held on control-plane\d \(taken over from \S+-control-plane\): exactly one active$/)]);
   }),
-  etcdCase('defrag-safely'),
+  etcdCase('defrag-safely', 'direct'),
   // The etcd lab's `quota: 16MiB`; kind sets it through kubeadm's etcd extraArgs, the stand-in through its knob.
-  etcdCase('nospace-acdd', { KDRILL_FAKE_KIND_ETCD_ARGS: '--quota-backend-bytes=16777216' }),
-  etcdCase('snapshot-verified', undefined, noContainerRun),
+  etcdCase('nospace-acdd', 'exec', { KDRILL_FAKE_KIND_ETCD_ARGS: '--quota-backend-bytes=16777216' }),
+  etcdCase('snapshot-verified', 'direct', undefined, noContainerRun),
   // Member recovery through the etcd static Pod (KindMembers, 568e4ae): no image pulled, no container run.
-  etcdCase('member-replace', undefined, throughTheManifest),
-  etcdCase('full-restore', undefined, (events) => {
+  etcdCase('member-replace', 'exec', undefined, throughTheManifest),
+  etcdCase('full-restore', 'direct', undefined, (events) => {
     noContainerRun(events);
     throughTheManifest(events);
   }),
