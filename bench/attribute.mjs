@@ -22,7 +22,8 @@ export const CATEGORIES = ['own', 'own: gc', 'own: native', 'own: module load', 
 const OWN = new Set(['own', 'own: gc', 'own: native', 'own: module load']);
 
 const ETCD_LIB = /node_modules\/(etcd3|@grpc|protobufjs|@protobufjs|long|cockatiel)\//;
-const DOCKER = /(^|\/)src\/exec\/docker\/|node_modules\/execa\//;
+// tar-stream and its stream helpers do the docker cp tar work, often with no kdrill frame on the stack.
+const DOCKER = /(^|\/)src\/exec\/docker\/|node_modules\/(execa|tar-stream|streamx|b4a|fast-fifo|text-decoder)\//;
 const KDRILL = /(^|\/)src\//;
 const CALL_IO = /^node:(internal\/)?(http2|_?tls|net|_http_|https?\b|child_process|dns|stream_base_commons)/;
 const COMPILE = /^(compileSourceTextModule|compileForInternalLoader|compileForPublicLoader|wrapSafe|compileFunction)$/;
