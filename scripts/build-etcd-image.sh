@@ -10,15 +10,10 @@ if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; t
   echo "$IMAGE: present"; exit 0
 fi
 started=$(date +%s.%N)
-if [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/etcdctl ] || [ ! -x /bin/busybox ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server etcd-client busybox-static >/dev/null
-fi
+need_host_etcd
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,usr/bin,usr/local/bin,tmp,etc,var/lib/etcd,etc/kubernetes/pki/etcd}
-cp /usr/bin/etcd /usr/bin/etcdctl "$root/usr/bin/"
-# Debian's binaries are dynamically linked: their libraries come along.
-copy_libs "$root" /usr/bin/etcd /usr/bin/etcdctl
+etcd_rootfs "$root"
 install_busybox "$root" sh cat ls mkdir rm mv cp sleep echo env ps kill ip ping wget hostname df du true false
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"

@@ -20,15 +20,11 @@ if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{index .Config.La
   echo "$IMAGE: present"; exit 0
 fi
 started=$(date +%s.%N)
-if [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/etcdctl ] || [ ! -x /bin/busybox ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server etcd-client busybox-static >/dev/null
-fi
+need_host_etcd
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,usr/bin,usr/local/bin,tmp,run,etc,root,var/lib/etcd,var/log/pods} \
-  "$root"/etc/kubernetes/{manifests,pki/etcd}
-cp /usr/bin/etcd /usr/bin/etcdctl "$root/usr/bin/"
-copy_libs "$root" /usr/bin/etcd /usr/bin/etcdctl
+etcd_rootfs "$root"
+mkdir -p "$root"/{run,root,var/log/pods,etc/kubernetes/manifests}
 install_busybox "$root" sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof \
   awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du \
   find test [ true false basename dirname readlink stat timeout tee id uname which less vi

@@ -7,10 +7,10 @@ export interface LedgerEntry { key: string; revision: number }
 export interface SnapshotRecord { file: string; revision: number; keys: number; sha256: string; clusterId?: string }
 export interface RestoreRecord { file: string; snapshotRevision: number; oldClusterId?: string; newClusterId: string }
 
-const LEDGER = 'etcd-ops.ledger';
-const FIRST_CLUSTER_ID = 'etcd-ops.clusterId.first';
-const SNAPSHOT = 'etcd-ops.snapshot:';
-const RESTORE = 'etcd-ops.restore';
+const LEDGER = 'etcd.ledger';
+const FIRST_CLUSTER_ID = 'etcd.clusterId.first';
+const SNAPSHOT = 'etcd.snapshot:';
+const RESTORE = 'etcd.restore';
 
 type State = Map<string, unknown>;
 
