@@ -18,7 +18,7 @@ Exit codes:
   2    invalid drill or usage (nothing was run)
   3    lab or infrastructure error (docker missing or unreachable, lab invalidated)
   4    internal error in kdrill
-  130  interrupted (Ctrl-C / SIGTERM); the restore ran unless Ctrl-C was pressed twice`);
+  130  interrupted (Ctrl-C / SIGTERM); the drill's restore steps ran unless Ctrl-C was pressed twice`);
 
 program
   .command('run')

@@ -100,7 +100,17 @@ class DrillChecker {
       probes: drillProbes,
       steps,
       restore,
+      warnings: restore.length > 0 ? [] : this.unrestored(steps),
     };
+  }
+
+  /** Steps that leave something changed, in a drill without a restore section: one warning each. */
+  private unrestored(steps: Step[]): Drill['warnings'] {
+    return steps.filter((s) => s.module.leavesBehind).map((s) => ({
+      file: this.file, line: s.line, col: s.col,
+      message: `steps "${s.name}": ${s.action} leaves ${s.module.leavesBehind} behind and this drill has no restore section: `
+        + 'after a failure or a Ctrl-C, a kept or adopted lab (keep: true) stays that way',
+    }));
   }
 
   private add(p: Path, message: string, key = false): void {

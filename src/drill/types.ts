@@ -47,6 +47,8 @@ export interface Drill {
   probes: Check<ProbeModule>[];
   steps: Step[];
   restore: Step[];
+  /** Not errors: the drill runs, but the operator should know (`file:line:col: warning: …`). */
+  warnings: Array<{ file: string; line: number; col: number; message: string }>;
 }
 
 export const DEFAULT_WITHIN_MS = 30_000;

@@ -43,12 +43,23 @@ export class DrillRun {
   private status: DrillStatus = 'passed';
   private reason?: string;
   private restoreDone = new Set<number>();
+  private labUp = false;
   private lab!: Lab;
   private started = performance.now();
   private cpuAtStart = process.cpuUsage();
   private eluAtStart = nodePerformance.eventLoopUtilization();
 
   constructor(private readonly o: EngineOptions) {}
+
+  /** What an interrupt left, said as it is: "the restore ran" only when restore steps ran. */
+  private interruptedWords(): string {
+    const restore = this.o.drill.restore;
+    if (!this.labUp) return 'interrupted during lab up: no step ran, nothing to restore';
+    if (restore.length === 0) return 'interrupted: this drill has no restore steps (what its steps changed is left as it is)';
+    const notRun = this.restoreNotRun();
+    if (notRun.length === 0) return `interrupted: the restore ran (${restore.length} step${restore.length === 1 ? '' : 's'})`;
+    return `interrupted: restore steps not run: ${notRun.join(', ')}`;
+  }
 
   /** Restore steps that have not run yet (for the second Ctrl-C). */
   restoreNotRun(): string[] {
@@ -81,9 +92,11 @@ export class DrillRun {
     }
     try {
       events.emit({ type: 'phase.start', phase: 'lab' });
-      ({ created } = await this.lab.up());
+      const up = await this.lab.up();
+      created = up.created;
       labUp = true;
-      events.emit({ type: 'lab.up', provider: this.lab.provider, name: this.lab.name, created, nodes: this.lab.nodes().map((n) => n.name) });
+      this.labUp = true;
+      events.emit({ type: 'lab.up', provider: this.lab.provider, name: this.lab.name, created, nodes: this.lab.nodes().map((n) => n.name), ...(up.adopted ? { adopted: up.adopted } : {}) });
       running = await this.startProbes(ctx);
       if (await this.steadyState(ctx, 'steady')) await this.steps(ctx);
     } catch (err) {
@@ -103,7 +116,11 @@ export class DrillRun {
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
     // A Ctrl-C that came during the restore, the final check or lab down still ends the run as
     // interrupted (exit 130): the shell or script that started kdrill must see that it was stopped.
-    if (this.o.interrupt.aborted) this.setStatus('interrupted', 'interrupted: the restore ran');
+    if (this.o.interrupt.aborted) {
+      this.setStatus('interrupted', '');
+      // Said once everything has run: what the restore did is known only now.
+      this.reason = this.interruptedWords();
+    }
     unlock();
     return this.end(events);
   }
@@ -123,7 +140,7 @@ export class DrillRun {
 
   private fail(err: unknown, stepName?: string): void {
     if (this.o.interrupt.aborted) {
-      this.setStatus('interrupted', 'interrupted: the restore ran');
+      this.setStatus('interrupted', this.interruptedWords());
     } else if (err instanceof LabError) {
       this.o.events.emit({ type: 'lab.error', message: err.message, invalidated: err.invalidated });
       this.setStatus(err.invalidated ? 'invalidated' : 'error', err.message);

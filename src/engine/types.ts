@@ -59,6 +59,11 @@ export interface ActionModule<P = any> {
   /** Param keys holding a list of checks (like `wait.until`); the loader turns them into Check[]. */
   checkParams?: string[];
   requires?: Capability[];
+  /**
+   * What the action leaves changed until something undoes it ("a stopped node"): `validate` warns
+   * when a drill has such a step and no restore (on a kept or adopted lab it stays that way).
+   */
+  leavesBehind?: string;
   /** The exact operations this action would perform, for --dry-run. */
   plan(params: P, ctx: PlanContext): string[];
   run(ctx: Context, params: P): Promise<ActionResult | void>;

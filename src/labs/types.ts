@@ -148,6 +148,8 @@ export interface UpResult {
    * made (a kind cluster adopted with `reuse: true`): kdrill never deletes that.
    */
   created: boolean;
+  /** Set when an existing lab was adopted rather than created: what was found, in the operator's words. */
+  adopted?: string;
 }
 
 export interface Lab extends LabCapabilities {

@@ -115,3 +115,23 @@ describe('loader: every problem, with its place', () => {
     }
   });
 });
+
+describe('warnings: a step that leaves something changed, in a drill without a restore', () => {
+  const etcdHead = `apiVersion: kdrill/v1
+kind: Drill
+metadata: {name: w}
+lab: {provider: etcd, name: w}
+steps:
+  - {name: kill one, action: node.kill, with: {node: control-plane2}}
+  - {name: write, action: etcd.put, with: {key: a, value: b}}
+`;
+  it('warns at the step, naming what it leaves behind; the drill still loads', () => {
+    const d = parseDrill(etcdHead, 'w.yaml', { modules });
+    expect(d.warnings).toEqual([{ file: 'w.yaml', line: 6, col: 5, message: 'steps "kill one": node.kill leaves a killed node behind and this drill has no restore section: after a failure or a Ctrl-C, a kept or adopted lab (keep: true) stays that way' }]);
+  });
+  it('says nothing when the drill has a restore', () => {
+    const d = parseDrill(`${etcdHead}restore:\n  - {name: back, action: node.start, with: {node: control-plane2}}\n`, 'w.yaml', { modules });
+    expect(d.warnings).toEqual([]);
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { journalOf, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
@@ -67,10 +67,26 @@ describe('kdrill run: the restore always runs (real kdrill process)', () => {
     expect(logLines(t.log)).toEqual(['restore-1', 'restore-2']);
     const { events } = journalOf(t.reports);
     expect(events.find((e) => e.type === 'step.end' && e.name === 'first')).toMatchObject({ status: 'interrupted' });
-    expect(events.at(-1)).toMatchObject({ type: 'drill.end', status: 'interrupted', exitCode: 130 });
+    expect(events.at(-1)).toMatchObject({ type: 'drill.end', status: 'interrupted', exitCode: 130, reason: 'interrupted: the restore ran (2 steps)' });
     // the step's child process was killed, not left behind
     const ps = execFileSync('ps', ['-eo', 'args']).toString();
     expect(ps).not.toContain(`sleep ${marker}`);
+  });
+
+  it('SIGINT on a drill without restore steps says so, not "the restore ran"', async () => {
+    const t = setup();
+    const file = path.join(t.dir, 'no-restore.yaml');
+    writeFileSync(file, [
+      'apiVersion: kdrill/v1', 'kind: Drill', 'metadata: {name: no-restore}', 'lab: {provider: local}',
+      'steps:', '  - {name: wait, action: exec, with: {run: [sleep, "30"]}}', '',
+    ].join('\n'));
+    const run = spawnKdrill(['run', file, '--report-dir', t.reports]);
+    await waitForJournal(t.reports, (ev) => ev.some((e) => e.type === 'step.start' && e.name === 'wait'));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    expect(journalOf(t.reports).events.at(-1)).toMatchObject({ status: 'interrupted', reason: 'interrupted: this drill has no restore steps (what its steps changed is left as it is)' });
+    expect(r.stdout).not.toMatch(/the restore ran/);
   });
 
   it('one SIGINT during the restore lets the restore finish, and the run ends interrupted (130), not passed', async () => {

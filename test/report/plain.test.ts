@@ -19,6 +19,11 @@ describe('plain progress lines', () => {
     expect(lines(passedRun()).every((l) => /^\d\d:\d\d:\d\d\.\d{3} ./.test(l))).toBe(true);
   });
 
+  it('an adopted lab says "adopted" and what was found, not "created"', () => {
+    const up: DrillEvent = { type: 'lab.up', t: new Date().toISOString(), ms: 1, provider: 'etcd', name: 'lab1', created: true, nodes: ['control-plane'], adopted: 'left by an earlier run: 1 of 3 members running' } as DrillEvent;
+    expect(text([up])).toEqual(['lab etcd "lab1" up (adopted: left by an earlier run: 1 of 3 members running; 1 node: control-plane)']);
+  });
+
   it('a passing run: steps numbered against the plan, checks indented, restore marked, final status', () => {
     expect(text(passedRun())).toEqual([
       'drill cp-node-loss — Lose 1 of 3 control-plane nodes (/repo/drills/etcd/cp-node-loss.yaml)',

@@ -27,6 +27,7 @@ export const fill: ActionModule<Params> = {
   summary: 'write until the NOSPACE alarm (needs a small quota on the lab; or untilNospace: false to churn history); measures how long it took',
   params,
   requires: ['etcd'],
+  leavesBehind: 'history in the backend (the NOSPACE alarm when it fills the quota)',
   plan: (p) => [`etcdctl put ${p.prefix}<i mod ${p.keys}> <${formatBytes(p.valueSize)}> … until "database space exceeded"`],
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');

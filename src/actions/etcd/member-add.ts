@@ -18,6 +18,7 @@ export const memberAdd: ActionModule<Params> = {
   params,
   nodeParams: ['node'],
   requires: ['etcd', 'members'],
+  leavesBehind: 'a member added',
   plan: (p, ctx) => planRejoin(ctx.lab.members, p.node),
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');

@@ -17,6 +17,7 @@ export const memberRemove: ActionModule<Params> = {
   params,
   nodeParams: ['node'],
   requires: ['etcd'],
+  leavesBehind: 'a cluster with one member fewer',
   plan: (p) => [`etcdctl member remove <id of ${p.node}>`],
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');

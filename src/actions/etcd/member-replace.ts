@@ -25,6 +25,7 @@ export const memberReplace: ActionModule<Params> = {
   params,
   nodeParams: ['node'],
   requires: ['etcd', 'members'],
+  leavesBehind: 'a member removed (and, once done, re-added with a new ID)',
   plan: (p, ctx) => [
     `etcdctl endpoint status --cluster  # refuse unless ${p.node} is dead and the others hold quorum`,
     `etcdctl member remove <id of ${p.node}>`,

@@ -44,6 +44,7 @@ export const snapshotRestore: ActionModule<Params> = {
   params,
   files: { output: ['file'] },
   requires: ['etcd', 'members'],
+  leavesBehind: 'members stopped or restored from the snapshot',
   plan: (p, ctx) => {
     const nodes = ctx.lab.etcd?.members().map((m) => m.node) ?? [];
     const host = ctx.lab.members;

@@ -24,6 +24,7 @@ export const k8sStopLeaseHolder: ActionModule<Params> = {
   summary: "stop the node of a Lease's current holder (e.g. the active kube-scheduler)",
   params,
   requires: ['kubernetes', 'nodeOps'],
+  leavesBehind: 'a stopped node',
   plan(p, ctx) {
     const { namespace, name } = splitRef(p.lease);
     const docker = ctx.lab.nodeOps;

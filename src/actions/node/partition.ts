@@ -11,6 +11,7 @@ export const nodePartition: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  leavesBehind: 'a node cut off the network',
   plan: (p, ctx) => planNodeOp(ctx, 'partition', p.node),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

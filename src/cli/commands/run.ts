@@ -34,6 +34,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     const hint = didYouMean(flags.only, drill.steps.map((s) => s.name));
     throw new UsageError(`--only "${flags.only}": no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${drill.steps.map((s) => s.name).join(', ')})`);
   }
+  for (const w of drill.warnings) process.stderr.write(`${w.file}:${w.line}:${w.col}: warning: ${w.message}\n`);
   const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
   const labStateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
 

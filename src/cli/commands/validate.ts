@@ -16,6 +16,7 @@ export async function validateCommand(paths: string[]): Promise<number> {
     try {
       const d = loadDrill(file, { modules });
       process.stdout.write(`ok    ${file} (${d.steps.length} steps, ${d.restore.length} restore)\n`);
+      for (const w of d.warnings) process.stderr.write(`${w.file}:${w.line}:${w.col}: warning: ${w.message}\n`);
     } catch (err) {
       if (!(err instanceof InvalidDrillError)) throw err;
       bad++;

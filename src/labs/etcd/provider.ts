@@ -21,6 +21,12 @@ import { workerSql } from './sql.js';
 
 const HEALTHY_TIMEOUT_MS = 30_000;
 
+/** "1 of 3 members running, 1 paused": what adoption found, before it brought anything back. */
+export function foundWords(members: number, counts: Record<string, number>): string {
+  const [first, ...rest] = Object.entries(counts);
+  return [`${first![1]} of ${members} members ${first![0]}`, ...rest.filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}`)].join(', ');
+}
+
 /**
  * The etcd lab: kind-shaped control-plane containers on a network of their own, each running one
  * stacked etcd member with kubeadm's certificates. Node faults and shells through docker, etcd over
@@ -117,11 +123,13 @@ export class EtcdLab implements Lab {
         const how = this.spec.image.startsWith('kdrill/') ? 'build it with scripts/build-etcd-image.sh' : `docker pull ${this.spec.image}`;
         throw new LabError(`image ${this.spec.image} not found (${(image.stderr || image.stdout).trim()}): ${how}`);
       }
-      if (this.spec.reuse && (await this.adopt())) {
-        // Every container of it carries kdrill's label: it is kdrill's, left by an aborted run.
-        // This run owns it now, and removes it at the end unless `keep: true`.
-        this.env.log(`lab ${this.name}: adopted the lab left over from an earlier run (${Math.round(performance.now() - t0)} ms)`);
-        return { created: true };
+      const found = this.spec.reuse ? await this.adopt() : undefined;
+      if (found !== undefined) {
+        // Every container of it carries kdrill's label: it is kdrill's, left by an earlier run (kept or
+        // aborted). This run owns it now, and removes it at the end unless `keep: true`.
+        const adopted = `left by an earlier run: ${found}`;
+        this.env.log(`lab ${this.name}: adopted the lab ${adopted} (${Math.round(performance.now() - t0)} ms)`);
+        return { created: true, adopted };
       }
       await this.create();
       this.env.log(`lab ${this.name}: ${this.spec.members} members up in ${Math.round(performance.now() - t0)} ms`);
@@ -132,8 +140,11 @@ export class EtcdLab implements Lab {
     }
   }
 
-  /** Adopts a left-over lab of the same shape; removes one of another shape. True when adopted. */
-  private async adopt(): Promise<boolean> {
+  /**
+   * Adopts a left-over lab of the same shape; removes one of another shape. Returns what it found
+   * ("2 of 3 members running, 1 paused"), or undefined when there was nothing to adopt.
+   */
+  private async adopt(): Promise<string | undefined> {
     const expected = this.nodes().map((n) => n.container);
     const [net, owned, found] = await Promise.all([
       inspectNetwork(this.env.runner, this.network, this.env.signal),
@@ -144,15 +155,21 @@ export class EtcdLab implements Lab {
     for (const [name, c] of found) {
       if (c.labels[OWNER_LABEL] !== this.name) throw new LabError(`a container named ${name} exists without the label ${OWNER_LABEL}=${this.name}: kdrill will not touch it; remove or rename it`);
     }
-    if (!net && owned.length === 0) return false;
+    if (!net && owned.length === 0) return undefined;
     const members = this.controlPlanes().map((m) => m.container);
     const sameShape = net !== undefined && members.every((c) => found.get(c)?.labels[SHAPE_LABEL] === shapeOf(this.spec));
     if (!sameShape) {
       this.env.log(`lab ${this.name}: a left-over lab of another shape (or incomplete) is removed and recreated`, 'warn');
       await this.remove();
-      return false;
+      return undefined;
     }
     this.subnet = net.subnet;
+    const seen = members.map((c) => found.get(c)!);
+    const said = foundWords(seen.length, {
+      running: seen.filter((c) => c.running && !c.paused).length,
+      paused: seen.filter((c) => c.paused).length,
+      'off the network': seen.filter((c) => !c.networks.includes(this.network)).length,
+    });
     for (const c of expected.filter((x) => members.includes(x))) {
       const info = found.get(c)!;
       const node = this.nodes().find((n) => n.container === c)!;
@@ -164,12 +181,12 @@ export class EtcdLab implements Lab {
       await this.copyPkiOut();
       await this.waitHealthy();
       await this.upWorker();
-      return true;
+      return said;
     } catch (err) {
-      this.env.log(`lab ${this.name}: the left-over lab is not healthy (${errorMessage(err)}): removed and recreated`, 'warn');
+      this.env.log(`lab ${this.name}: the left-over lab (${said}) is not healthy (${errorMessage(err)}): removed and recreated`, 'warn');
       await this.remove();
       this.subnet = undefined;
-      return false;
+      return undefined;
     }
   }
 

@@ -116,10 +116,13 @@ export class KindLab implements Lab {
     if (!existsSync(this.configFile)) throw new LabError(`kind config not found: ${this.configFile}`);
     const exists = (await this.clusters()).includes(this.name);
     let created: boolean;
+    let adopted: string | undefined;
     if (exists && this.spec.reuse) {
+      adopted = 'an existing cluster (reuse: true), never deleted by kdrill';
       this.env.log(`kind cluster ${this.name} exists: adopted (reuse: true), it will not be deleted`);
       created = false;
     } else if (exists && existsSync(this.marker)) {
+      adopted = 'left by an aborted kdrill run, deleted at the end';
       this.env.log(`kind cluster ${this.name} was left by an aborted kdrill run: adopted, and deleted at the end`, 'warn');
       created = true;
     } else if (exists) {
@@ -137,7 +140,7 @@ export class KindLab implements Lab {
     await this.writeKubeconfig();
     await this.checkNodes();
     await this.readEtcdMembers();
-    return { created };
+    return { created, ...(adopted ? { adopted } : {}) };
   }
 
   async writeKubeconfig(): Promise<void> {

@@ -25,7 +25,7 @@ export function plainProgress(write: (line: string) => void): Subscriber {
         say(e, `drill ${e.drill.name}${e.drill.title ? ` — ${e.drill.title}` : ''} (${e.drill.file})`);
         break;
       case 'lab.up':
-        say(e, `lab ${e.provider} "${e.name}" up (${e.created ? 'created' : 'reused'}${e.nodes.length ? `; ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}: ${e.nodes.join(', ')}` : ''})`);
+        say(e, `lab ${e.provider} "${e.name}" up (${e.adopted ? `adopted: ${e.adopted}` : e.created ? 'created' : 'reused'}${e.nodes.length ? `; ${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}: ${e.nodes.join(', ')}` : ''})`);
         break;
       case 'lab.down':
         say(e, `lab ${e.provider} "${e.name}" ${e.removed ? 'removed' : `kept (${e.reason})`}`);

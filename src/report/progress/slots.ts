@@ -108,7 +108,7 @@ export class ProgressSlots {
         if (e.phase === 'steady' || e.phase === 'final') this.start(e.phase);
         break;
       case 'lab.up':
-        this.get('lab')?.settle({ status: 'passed', title: `lab ${e.provider} "${e.name}" up (${e.created ? 'created' : 'reused'}${e.nodes.length ? `, ${e.nodes.length} nodes` : ''})` });
+        this.get('lab')?.settle({ status: 'passed', title: `lab ${e.provider} "${e.name}" up (${e.adopted ? `adopted: ${e.adopted}` : e.created ? 'created' : 'reused'}${e.nodes.length ? `, ${e.nodes.length} nodes` : ''})` });
         break;
       case 'lab.error':
         if (this.running?.key === 'lab' && this.running.state === 'running') this.running.settle({ status: 'failed', message: e.message });

@@ -166,7 +166,7 @@ describe.skipIf(skipKindStandIn)('the kind lab\'s etcd paths on a kind-shaped cl
     docker('stop', '--time', '2', container);
     const adopted = newLab({ reuse: true });
     try {
-      await expect(adopted.lab.up()).resolves.toEqual({ created: false });
+      await expect(adopted.lab.up()).resolves.toEqual({ created: false, adopted: 'an existing cluster (reuse: true), never deleted by kdrill' });
       const down = await within(5_000, adopted.ctx, etcdQuorum, { members: 3, healthy: 2 });
       expect(down.ok, down.message).toBe(true);
       await nodeStart.run(adopted.ctx, nodeStart.params.parse({ node }));
