@@ -28,7 +28,12 @@ export interface DockerNodesTarget {
   reconnectWithIp?: boolean;
   /** Told the node's IP on the lab network whenever an operation inspects it (kind: where its etcd member is now). */
   onIp?(container: string, ip: string | undefined): void;
+  /** The lab's node names (with reconnectWithIp false: the others a start may have to bring back first). */
+  nodes?(): string[];
 }
+
+/** An IPv4 address as a number, for ordering. */
+const ipNumber = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 
 
 const ipKey = (container: string): string => `docker.ip:${container}`;
@@ -124,6 +129,7 @@ export class DockerNodes implements NodeOps {
     if (info.paused) {
       await this.change(ctx, this.argv('unpause', node));
     } else if (!info.running) {
+      await this.lowerFirst(ctx, node);
       try {
         await this.change(ctx, this.argv('start', node), 60_000);
       } catch (err) {
@@ -136,6 +142,30 @@ export class DockerNodes implements NodeOps {
       }
     }
     await this.checkBack(ctx, node);
+  }
+
+  /**
+   * On a network without fixed IPs (kind's), docker gives a started container the lowest free
+   * address (measured: two nodes started in the other order swap theirs, and etcd's peer URLs and
+   * certs then name the wrong node: kind #1689). So the lab's other stopped nodes whose recorded
+   * address is lower are started first, in address order, each checked; the drill's own later start
+   * of them is then a no-op.
+   */
+  private async lowerFirst(ctx: NodeOpsContext, node: string): Promise<void> {
+    const mine = this.recorded(ctx, node);
+    if (this.target.reconnectWithIp !== false || !mine || !this.target.nodes) return;
+    const lower = this.target.nodes()
+      .filter((n) => n !== node)
+      .map((n) => ({ n, ip: this.recorded(ctx, n) }))
+      .filter((x): x is { n: string; ip: string } => x.ip !== undefined && ipNumber(x.ip) < ipNumber(mine))
+      .sort((a, b) => ipNumber(a.ip) - ipNumber(b.ip));
+    for (const { n, ip } of lower) {
+      const other = await this.inspect(ctx, n);
+      if (other.running || other.paused) continue;
+      ctx.log?.(`starting ${n} first: it had ${ip}, lower than ${node}'s ${mine}, and docker gives a started node the lowest free address on ${this.target.network} (kind #1689)`, 'warn');
+      await this.change(ctx, this.argv('start', n), 60_000);
+      await this.checkBack(ctx, n);
+    }
   }
 
   async unpause(ctx: NodeOpsContext, node: string): Promise<void> {

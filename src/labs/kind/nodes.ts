@@ -18,6 +18,7 @@ export class KindNodes extends DockerNodes {
       // kind creates its network without an IPv4 subnet: docker refuses `connect --ip` there.
       reconnectWithIp: false,
       onIp,
+      nodes: () => nodes().filter((x) => x.role !== 'load-balancer').map((x) => x.name),
       container(node) {
         if (node === 'external-load-balancer' || node === loadBalancerName(cluster)) throw refuseLb(loadBalancerName(cluster));
         const n = nodes().find((x) => x.name === node || x.container === node);
