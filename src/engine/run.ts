@@ -1,6 +1,6 @@
 import { performance as nodePerformance } from 'node:perf_hooks';
 import type { Drill, Step } from '../drill/types.js';
-import type { Lab, LabEnv } from '../labs/types.js';
+import type { Lab, LabEnv, SafetyNet } from '../labs/types.js';
 import type { CommandRunner } from '../exec/runner.js';
 import { evaluateChecks } from './checks.js';
 import { createContext } from './context.js';
@@ -44,12 +44,46 @@ export class DrillRun {
   private reason?: string;
   private restoreDone = new Set<number>();
   private labUp = false;
+  /** What the safety net found and did, for the reason of an interrupted run. */
+  private netOutcome?: string;
   private lab!: Lab;
   private started = performance.now();
   private cpuAtStart = process.cpuUsage();
   private eluAtStart = nodePerformance.eventLoopUtilization();
 
   constructor(private readonly o: EngineOptions) {}
+
+  /**
+   * The safety net of a lab that stays: its own steady state after the drill's restore. Healed, the run
+   * fails (exit 1: the drill's restore did not do it); still broken, it is a lab error (exit 3) that says
+   * what is wrong and how to fix it by hand. Not cut short by a first Ctrl-C, like the restore.
+   */
+  private async safetyNet(net: SafetyNet, state: Map<string, unknown>): Promise<void> {
+    const { events } = this.o;
+    const signal = AbortSignal.timeout(5 * 60_000);
+    const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => events.emit({ type: 'log', level, message });
+    const ctx = { runner: this.o.runner.withSignal(signal), signal, state, log };
+    try {
+      const before = await net.check(ctx);
+      if (before.ok) return;
+      log(`lab ${this.lab.name} is not at its steady state after the drill: ${before.problems.join('; ')}`, 'warn');
+      const done = await net.heal(ctx);
+      const after = await net.check(ctx);
+      if (after.ok) {
+        this.netOutcome = `lab healed by kdrill: ${done.join(', ') || 'it came back by itself'}`;
+        log(this.netOutcome, 'warn');
+        this.setStatus('failed', `the drill left lab ${this.lab.name} off its steady state (${before.problems.join('; ')}); ${this.netOutcome}`);
+      } else {
+        const commands = net.byHand(after.problems);
+        this.netOutcome = `lab left broken: ${after.problems.join('; ')}${done.length ? ` (kdrill tried: ${done.join(', ')})` : ''}; to fix it by hand: ${commands.join(' ; ')}`;
+        log(this.netOutcome, 'error');
+        this.o.events.emit({ type: 'lab.error', message: this.netOutcome, invalidated: false });
+        this.setStatus('error', this.netOutcome);
+      }
+    } catch (err) {
+      log(`the lab's safety net could not check it: ${errorMessage(err)}`, 'warn');
+    }
+  }
 
   /** What an interrupt left, said as it is: "the restore ran" only when restore steps ran. */
   private interruptedWords(): string {
@@ -112,6 +146,8 @@ export class DrillRun {
       }
     }
     for (const { name, probe } of running) await this.stopProbe(name, probe);
+    const keep = (this.o.drill.lab as { keep?: boolean }).keep === true;
+    if (labUp && this.lab.safetyNet && (keep || !created)) await this.safetyNet(this.lab.safetyNet, ctx.state);
     await this.down(created);
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
     // A Ctrl-C that came during the restore, the final check or lab down still ends the run as
@@ -119,7 +155,7 @@ export class DrillRun {
     if (this.o.interrupt.aborted) {
       this.setStatus('interrupted', '');
       // Said once everything has run: what the restore did is known only now.
-      this.reason = this.interruptedWords();
+      this.reason = [this.interruptedWords(), this.netOutcome].filter(Boolean).join('; ');
     }
     unlock();
     return this.end(events);

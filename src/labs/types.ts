@@ -141,6 +141,24 @@ export interface LabProvider<S extends { provider: string } = any> {
   create(spec: S, env: LabEnv): Lab;
 }
 
+/** A lab's own steady state (not the drill's invariants): what is wrong, in the operator's words. */
+export interface LabCheck {
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * The safety net of a lab that stays after the drill (kept or adopted): after the drill's restore,
+ * the engine checks the lab's steady state, heals what the lab recognises, and checks again.
+ */
+export interface SafetyNet {
+  check(ctx: NodeOpsContext): Promise<LabCheck>;
+  /** What it did, in the operator's words ("started control-plane2"); never touches what the lab does not own. */
+  heal(ctx: NodeOpsContext): Promise<string[]>;
+  /** Commands an operator can paste to look and to fix what is still wrong. */
+  byHand(problems: string[]): string[];
+}
+
 export interface UpResult {
   /**
    * True when this run owns the lab and removes it at the end (unless `keep: true`): it created
@@ -167,4 +185,6 @@ export interface Lab extends LabCapabilities {
   /** Operations `up` would perform, for --dry-run. */
   planUp(): string[];
   planDown(): string[];
+  /** Checked after the restore when the lab stays (keep: true, or adopted and not ours to remove). */
+  safetyNet?: SafetyNet;
 }

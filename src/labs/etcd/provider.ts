@@ -8,9 +8,10 @@ import type { EtcdTls } from '../../clients/etcd/client.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
 import type { SqlAccess } from '../../clients/sql.js';
 import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from '../docker/index.js';
-import type { Lab, LabEnv, LabNode, UpResult } from '../types.js';
+import type { Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
 import { etcdctlInNodes, imageTools } from './tools.js';
+import { byHand, checkSteady, heal, type NetTarget } from './safety-net.js';
 import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';
 import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
@@ -40,6 +41,7 @@ export class EtcdLab implements Lab {
   readonly etcd: EtcdAccess;
   readonly members: EtcdLabMembers;
   readonly sql?: SqlAccess;
+  readonly safetyNet: SafetyNet;
   /** The lab network's /24, known once the lab is up (or adopted). */
   subnet?: string;
 
@@ -60,6 +62,11 @@ export class EtcdLab implements Lab {
     }, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
     this.members = new EtcdLabMembers(this.nodeOps, this.shell, () => this.spec.image);
     if (spec.worker) this.sql = workerSql(spec.name, spec.worker);
+    const net: NetTarget = {
+      name: spec.name, network: this.network, etcd: this.etcd, nodeOps: this.nodeOps,
+      members: () => this.controlPlanes().map((n) => ({ node: n.name, container: n.container })),
+    };
+    this.safetyNet = { check: (ctx) => checkSteady(net, ctx), heal: (ctx) => heal(net, ctx), byHand: (problems) => byHand(net, problems) };
   }
 
   get name(): string {

@@ -1,0 +1,105 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { answered, type EtcdAccess } from '../../clients/etcd/access.js';
+import { disarmAlarms, listAlarms } from '../../clients/etcd/alarms.js';
+import { waitHealthy } from '../../clients/etcd/health.js';
+import { healthyMembers } from '../../clients/etcd/leader.js';
+import { anyMember } from '../../clients/etcd/ops.js';
+import { errorMessage } from '../../engine/errors.js';
+import { inspectContainers, type ContainerInfo } from '../docker/inspect.js';
+import type { LabCheck, NodeOpsContext } from '../types.js';
+import type { DockerNodes } from '../docker/node-ops.js';
+
+/**
+ * The etcd lab's steady state, and the safety net that brings a lab that stays (kept or adopted) back
+ * to it after a drill: every member's container running, unpaused and on the lab network, every member
+ * healthy, no alarm. It heals only what it recognises, only on containers carrying the lab's label.
+ */
+
+export interface NetTarget {
+  name: string;
+  network: string;
+  members(): Array<{ node: string; container: string }>;
+  etcd: EtcdAccess;
+  nodeOps: DockerNodes;
+}
+
+function containerProblems(t: NetTarget, found: Map<string, ContainerInfo>): string[] {
+  return t.members().flatMap(({ node, container }) => {
+    const c = found.get(container);
+    if (!c) return [`${node}: no container ${container}`];
+    if (c.paused) return [`${node}: paused`];
+    if (!c.running) return [`${node}: stopped`];
+    if (!c.networks.includes(t.network)) return [`${node}: off the network ${t.network}`];
+    return [];
+  });
+}
+
+export async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<LabCheck> {
+  const found = await inspectContainers(ctx.runner, t.members().map((m) => m.container), ctx.signal);
+  const problems = containerProblems(t, found);
+  // A leader election right after a fault leaves every member briefly without a leader: give the
+  // members whose containers are fine a few seconds to settle before calling them unhealthy.
+  const end = performance.now() + 6_000;
+  let probes = await t.etcd.statusAll(2_000);
+  const fine = t.members().filter((m) => !problems.some((p) => p.startsWith(`${m.node}:`)));
+  const unhealthy = () => { const h = new Set(healthyMembers(probes).map((s) => s.node)); return fine.filter((m) => !h.has(m.node)); };
+  while (unhealthy().length > 0 && performance.now() < end) {
+    await delay(300, undefined, { signal: ctx.signal });
+    probes = await t.etcd.statusAll(2_000);
+  }
+  for (const m of unhealthy()) {
+    const p = probes.find((x) => x.node === m.node);
+    problems.push(`${m.node}: etcd member not healthy (${p && !p.ok ? p.error : 'no live leader'})`);
+  }
+  if (answered(probes).length > 0) {
+    const alarms = await listAlarms(t.etcd, ctx.signal).catch(() => []);
+    for (const a of alarms) problems.push(`${a.member}: alarm ${a.alarm}`);
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Heals what it recognises; returns what it did. Never throws for a step that did not work: the recheck says. */
+export async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]> {
+  const done: string[] = [];
+  const found = await inspectContainers(ctx.runner, t.members().map((m) => m.container), ctx.signal);
+  for (const { node, container } of t.members()) {
+    const c = found.get(container);
+    if (!c) continue;
+    try {
+      if (c.paused) { await t.nodeOps.unpause(ctx, node); done.push(`unpaused ${node}`); }
+      if (!c.networks.includes(t.network)) { await t.nodeOps.heal(ctx, node); done.push(`reconnected ${node}`); }
+      if (!c.running && !c.paused) { await t.nodeOps.start(ctx, node); done.push(`started ${node}`); }
+    } catch (err) {
+      done.push(`could not bring ${node} back: ${errorMessage(err)}`);
+    }
+  }
+  // A member that comes back needs a few seconds to rejoin; one that cannot (its data gone) never will.
+  if (done.length > 0) await waitHealthy(t.etcd, ctx.signal, 10_000).catch(() => undefined);
+  const alarms = await listAlarms(t.etcd, ctx.signal).catch(() => []);
+  if (alarms.length > 0) {
+    // A-C-D-D: space freed first (compact to the current revision, defrag every member), then disarm.
+    try {
+      await anyMember(t.etcd, ctx.signal, async (m) => m.compact((await m.status(5_000)).revision, true, 60_000).catch((e: unknown) => {
+        if (!/compacted/.test(errorMessage(e))) throw e;
+      }));
+      for (const m of t.etcd.members()) await t.etcd.with(m.node, (x) => x.defragment(10 * 60_000), ctx.signal).catch(() => undefined);
+      const raised = await disarmAlarms(t.etcd, ctx.signal);
+      done.push(`compacted, defragmented and disarmed ${raised.map((a) => `${a.alarm} on ${a.member}`).join(', ')}`);
+    } catch (err) {
+      done.push(`could not clear the alarms: ${errorMessage(err)}`);
+    }
+    await waitHealthy(t.etcd, ctx.signal, 10_000).catch(() => undefined);
+  }
+  return done;
+}
+
+/** What an operator types to look and to start again, for what is still wrong. */
+export function byHand(t: NetTarget, problems: string[]): string[] {
+  const containers = t.members().map((m) => m.container);
+  const sick = t.members().filter((m) => problems.some((p) => p.startsWith(`${m.node}:`)));
+  return [
+    ...sick.map((m) => `docker logs --tail 20 ${m.container}`),
+    `docker exec ${containers[0]} etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key endpoint status --cluster -w table`,
+    `docker rm --force --volumes $(docker ps --all --quiet --filter label=dev.kdrill.lab=${t.name})  # or start over: the next run recreates the lab`,
+  ];
+}
