@@ -5,22 +5,50 @@
 // The moments are drawn over the drill's own duration, measured first by one run without a
 // signal, and drawn again when kdrill exited first (bench/draw.mjs), so that every run is really
 // interrupted. Each line says where the signal landed (from the run's journal).
-// `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml]`
+// With --keep, the drill runs on a kept lab (keep: true, one lab for every run): after each exit 130
+// the lab must be at its steady state (every member running and healthy, no alarm), not removed.
+// `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml --keep]`
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { interruptOnce } from './draw.mjs';
 import { journalOf } from './journal.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : def);
 const runs = Number(arg('--runs', 10));
-const drill = arg('--drill', 'drills/etcd/lose-one-of-three.yaml');
-const lab = parse(readFileSync(path.join(root, drill), 'utf8')).lab;
+const keep = process.argv.includes('--keep');
+const source = arg('--drill', 'drills/etcd/lose-one-of-three.yaml');
+const lab = parse(readFileSync(path.join(root, source), 'utf8')).lab;
+/** With --keep, a copy of the drill with `keep: true` (the etcd drills use no relative paths). */
+const drill = keep ? keptCopy(source) : source;
+function keptCopy(file) {
+  const doc = parseDocument(readFileSync(path.join(root, file), 'utf8'));
+  doc.setIn(['lab', 'keep'], true);
+  const copy = path.join(mkdtempSync(path.join(tmpdir(), 'kdrill-soak-kept-')), path.basename(file));
+  writeFileSync(copy, doc.toString());
+  return copy;
+}
 const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
 const owned = () => docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${lab.name}`, '--format', '{{.Names}}');
+const members = () => docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${lab.name}`, '--filter', 'label=io.x-k8s.kind.role=control-plane', '--format', '{{.Names}} {{.State}}').split('\n').filter(Boolean);
+const ETCDCTL = ['etcdctl', '--endpoints=https://127.0.0.1:2379', '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key'];
+/** A kept lab's steady state: every member running and healthy, no alarm; '' when it holds, else what is wrong. */
+function keptLabState() {
+  const m = members();
+  const expected = lab.members ?? 3;
+  const notRunning = m.filter((l) => !l.endsWith(' running'));
+  if (m.length !== expected || notRunning.length) return `members: ${m.join(', ') || 'none'}`;
+  const first = m[0].split(' ')[0];
+  const q = (args) => { try { return execFileSync('docker', ['exec', first, ...ETCDCTL, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }); } catch (e) { return `${e.stdout ?? ''}${e.stderr ?? ''}`; } };
+  const healthy = (q(['endpoint', 'health', '--cluster', '-w', 'json']).match(/"health":true/g) ?? []).length;
+  const alarms = q(['alarm', 'list']).trim();
+  if (healthy !== expected) return `${healthy} of ${expected} members healthy`;
+  if (alarms) return `alarms: ${alarms}`;
+  return '';
+}
 
 const bystander = `${lab.name}-control-plane9`;
 execFileSync('docker', ['rm', '-f', bystander], { stdio: 'ignore' });
@@ -62,7 +90,7 @@ function landedIn(journal, at) {
 }
 
 const baseline = await once(undefined);
-if (baseline.code !== 0 || owned() !== '') {
+if (baseline.code !== 0 || (keep ? keptLabState() !== '' : owned() !== '')) {
   console.log(`the drill does not pass without a signal (exit ${baseline.code}):\n${baseline.out.split('\n').slice(-25).join('\n')}`);
   process.exit(1);
 }
@@ -72,7 +100,7 @@ let failures = 0;
 const where = new Map();
 for (let i = 1; i <= runs; i++) {
   const { run: r, delay, draws } = await interruptOnce(once, baseline.ms);
-  const left = owned();
+  const left = keep ? keptLabState() : owned();
   const now = docker('inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.State.Running}}', bystander);
   // Every draw came after kdrill had exited: this run was not interrupted at all.
   const landed = r.signalledAt === undefined ? 'nothing (kdrill had exited: not interrupted)' : landedIn(r.journal, r.signalledAt);
@@ -84,10 +112,16 @@ for (let i = 1; i <= runs; i++) {
   if (!ok) failures++;
   const phase = landed.replace(/ ".*"/, '');
   where.set(phase, (where.get(phase) ?? 0) + 1);
-  console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s${draws > 1 ? ` (draw ${draws})` : ''}, in ${landed} → exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s; lab containers left: ${left || 'none'}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
+  const labSaid = keep ? `kept lab: ${left || 'at its steady state'}` : `lab containers left: ${left || 'none'}`;
+  console.log(`${String(i).padStart(2)}: SIGINT at ${(delay / 1000).toFixed(1)} s${draws > 1 ? ` (draw ${draws})` : ''}, in ${landed} → exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s; ${labSaid}; bystander ${now === before ? 'untouched' : 'CHANGED'} ${ok ? 'ok' : 'FAIL'}`);
   if (!ok) console.log(r.out.split('\n').slice(-25).join('\n'));
 }
 docker('rm', '-f', bystander);
+if (keep) {
+  const ids = owned().split('\n').filter(Boolean);
+  if (ids.length) docker('rm', '-f', '-v', ...ids);
+  try { docker('network', 'rm', `kdrill-${lab.name}`); } catch { /* in use or gone */ }
+}
 console.log(`landed in: ${[...where].map(([k, n]) => `${k} ${n}`).join(', ')}`);
 console.log(`${runs - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

@@ -48,11 +48,18 @@ export const memberReplace: ActionModule<Params> = {
     const started = performance.now();
     await removeMember(etcd, ctx.signal, dead.id);
     ctx.log(`removed member ${dead.id} (${p.node})`);
-    const added = await addNodeBack(etcd, host, ctx, node);
-    const after = await waitHealthy(etcd, ctx.signal, p.healthTimeout);
+    // From here the replace runs to its end, even on a Ctrl-C or a step timeout (bounded): a member
+    // removed and not added back leaves the cluster one member short, and its node's old etcd exits
+    // at start ("member removed"), which no restore step can undo. (Found by the kept-lab soak.)
+    const finish = AbortSignal.timeout(p.healthTimeout + 120_000);
+    const rest = { ...ctx, signal: finish, runner: ctx.runner.withSignal(finish) };
+    const added = await addNodeBack(etcd, host, rest, node);
+    const after = await waitHealthy(etcd, finish, p.healthTimeout);
     const ms = Math.round(performance.now() - started);
     // The old data dir goes only now: the member runs on its new one.
-    if (added.oldDataDir !== added.dataDir) await host.removeDataDir(ctx, node, added.oldDataDir);
+    if (added.oldDataDir !== added.dataDir) await host.removeDataDir(rest, node, added.oldDataDir);
+    if (ctx.signal.aborted) ctx.log(`interrupted during the replace: it ran to its end (${after.length}/${after.length} healthy)`, 'warn');
+    ctx.signal.throwIfAborted();
     ctx.measure('replace.time', ms, 'ms');
     ctx.measure('replace.unhealthyClusterWait', added.waitedMs, 'ms');
     ctx.measure('replace.oldMemberId', dead.id);

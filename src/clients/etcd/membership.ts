@@ -36,8 +36,24 @@ export async function health(etcd: EtcdAccess): Promise<{ health: Health[]; clus
   return { health: probes.map((p) => ({ member: p.node, healthy: p.ok })), clusterId: answered(probes)[0]?.clusterId };
 }
 
-export async function removeMember(etcd: EtcdAccess, signal: AbortSignal, memberId: string): Promise<void> {
-  await anyMember(etcd, signal, (m) => m.memberRemove(memberId, OPS_DEADLINE_MS));
+/**
+ * Retries `fn` while etcd answers "unhealthy cluster": its strict reconfig check refuses a membership
+ * change until every peer has been connected for 5 s (right after another member change, for one).
+ */
+async function whileUnhealthy<T>(signal: AbortSignal, timeoutMs: number, fn: () => Promise<T>): Promise<{ value: T; waitedMs: number }> {
+  const started = performance.now();
+  for (;;) {
+    try {
+      return { value: await fn(), waitedMs: Math.round(performance.now() - started) };
+    } catch (err) {
+      if (!/unhealthy cluster/i.test(errText(err)) || performance.now() - started > timeoutMs) throw err;
+      await delay(500, undefined, { signal });
+    }
+  }
+}
+
+export async function removeMember(etcd: EtcdAccess, signal: AbortSignal, memberId: string, timeoutMs = 30_000): Promise<void> {
+  await whileUnhealthy(signal, timeoutMs, () => anyMember(etcd, signal, (m) => m.memberRemove(memberId, OPS_DEADLINE_MS)));
 }
 
 /** The member entry of a node: by its name (the node's container) or its client URL. */
@@ -53,16 +69,8 @@ export async function memberOf(etcd: EtcdAccess, node: string): Promise<MemberIn
 export async function addMember(
   etcd: EtcdAccess, signal: AbortSignal, peerURL: string, name: string, timeoutMs = 30_000,
 ): Promise<{ id: string; members: MemberInfo[]; waitedMs: number }> {
-  const started = performance.now();
-  for (;;) {
-    try {
-      const r = await anyMember(etcd, signal, (m) => m.memberAdd(peerURL, name, OPS_DEADLINE_MS));
-      return { ...r, waitedMs: Math.round(performance.now() - started) };
-    } catch (err) {
-      if (!/unhealthy cluster/i.test(errText(err)) || performance.now() - started > timeoutMs) throw err;
-      await delay(500, undefined, { signal });
-    }
-  }
+  const r = await whileUnhealthy(signal, timeoutMs, () => anyMember(etcd, signal, (m) => m.memberAdd(peerURL, name, OPS_DEADLINE_MS)));
+  return { ...r.value, waitedMs: r.waitedMs };
 }
 
 /** `name=peerURL,…` in etcd's format, members sorted by name so every node gets the same string. */
