@@ -21,7 +21,9 @@ const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.a
 const runs = Number(arg('--runs', 10));
 const keep = process.argv.includes('--keep');
 const source = arg('--drill', 'drills/etcd/lose-one-of-three.yaml');
-const lab = parse(readFileSync(path.join(root, source), 'utf8')).lab;
+const parsed = parse(readFileSync(path.join(root, source), 'utf8'));
+// The lab's fields may name params (`name: "${params.lab}"`): their defaults, as the loader substitutes them.
+const lab = JSON.parse(JSON.stringify(parsed.lab).replace(/\$\{params\.([A-Za-z0-9_-]+)\}/g, (_, k) => String(parsed.params?.[k] ?? '')));
 /** With --keep, a copy of the drill with `keep: true` (the etcd drills use no relative paths). */
 const drill = keep ? keptCopy(source) : source;
 function keptCopy(file) {
@@ -38,7 +40,7 @@ const ETCDCTL = ['etcdctl', '--endpoints=https://127.0.0.1:2379', '--cacert=/etc
 /** A kept lab's steady state: every member running and healthy, no alarm; '' when it holds, else what is wrong. */
 function keptLabState() {
   const m = members();
-  const expected = lab.members ?? 3;
+  const expected = Number(lab.members ?? 3);
   const notRunning = m.filter((l) => !l.endsWith(' running'));
   if (m.length !== expected || notRunning.length) return `members: ${m.join(', ') || 'none'}`;
   const first = m[0].split(' ')[0];
