@@ -88,7 +88,8 @@ export class EtcdLabMembers implements EtcdMemberHost {
 
   async restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<void> {
     await withTemp(async (hostDir) => {
-      await ctx.runner.run(restoreArgv(this.image(), hostDir, file, o), { signal: ctx.signal, timeout: 120_000 });
+      // To its end on a Ctrl-C, like every docker state change: cut short, `docker run --rm` leaves a created container.
+      await ctx.runner.run(restoreArgv(this.image(), hostDir, file, o), { signal: ctx.signal, timeout: 120_000, finishOnAbort: true });
       // docker cp SRC_DIR CONTAINER:/var/lib/etcd-restored-… creates that folder (it does not exist yet).
       await this.shell.copyIn(ctx, node, path.join(hostDir, o.dataDir), o.dataDir);
     }, 'kdrill-restore-');

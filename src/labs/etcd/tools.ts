@@ -40,7 +40,9 @@ export function etcdctlInNodes(shell: NodeShell): EtcdctlHost {
 /** The etcd lab's tools: its own image, which every lab up has checked is there. */
 export function imageTools(image: string): EtcdTools {
   return {
-    snapshotStatus: (ctx, file) => ctx.runner.run(snapshotStatusArgv(file, image), { signal: ctx.signal, timeout: 60_000, allowFailure: true }),
+    // Runs to its end on a Ctrl-C: a `docker run --rm` cut short between create and start is left
+    // behind as a created container, without the lab's label (found after the kept-lab soaks).
+    snapshotStatus: (ctx, file) => ctx.runner.run(snapshotStatusArgv(file, image), { signal: ctx.signal, timeout: 60_000, allowFailure: true, finishOnAbort: true }),
     planSnapshotStatus: (file) => [prettyCommand(snapshotStatusArgv(file, image))],
   };
 }
