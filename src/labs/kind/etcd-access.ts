@@ -9,6 +9,13 @@ import type { CommandRunner, RunResult } from '../../exec/runner.js';
 import type { LabNode, NodeShell, ShellContext } from '../types.js';
 import { certCopyArgv, certFilesIn, ETCD_CLIENT_PORT, ETCD_DATA_DIR, ETCDCTL_TLS, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
 
+/** The running etcd container of a node (`crictl ps --name etcd`), or why there is none. */
+export async function findEtcdPod(shell: NodeShell, ctx: ShellContext, node: string): Promise<{ id?: string; why: string }> {
+  const r = await shell.exec(ctx, node, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true });
+  const id = r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
+  return { id, why: r.exitCode === 0 ? 'no running etcd container' : r.stderr.trim().split('\n')[0]! };
+}
+
 export interface KindEtcdEnv {
   runner: CommandRunner;
   signal: AbortSignal;
@@ -79,9 +86,8 @@ export class KindEtcdSource implements EtcdSource {
   }
 
   private async podOf(ctx: ShellContext, node: string): Promise<string> {
-    const r = await this.shell.exec(ctx, node, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true });
-    const id = r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
-    if (!id) throw new Error(`no running etcd container in ${node} (crictl ps --name etcd)${r.exitCode === 0 ? '' : `: ${r.stderr.trim().split('\n')[0]}`}`);
+    const { id, why } = await findEtcdPod(this.shell, ctx, node);
+    if (!id) throw new Error(`${node}: ${why} (crictl ps --name etcd)`);
     this.pods.set(node, id);
     return id;
   }
@@ -127,10 +133,10 @@ export class KindEtcdSource implements EtcdSource {
   private async runningEtcd(ctx: ShellContext): Promise<{ node: string; id: string }> {
     const seen: string[] = [];
     for (const n of this.controlPlanes()) {
-      const r = await this.shell.exec(ctx, n.name, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true }).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }));
-      const id = r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
+      // A node that cannot be asked (stopped, refused) is one more reason, not the end of the search.
+      const { id, why } = await findEtcdPod(this.shell, ctx, n.name).catch((e: unknown) => ({ id: undefined, why: String(e) }));
       if (id) return { node: n.name, id };
-      seen.push(`${n.name}: ${r.exitCode === 0 ? 'no running etcd container' : r.stderr.trim().split('\n')[0]}`);
+      seen.push(`${n.name}: ${why}`);
     }
     throw new Error(`no control-plane node runs etcd (${seen.join('; ')})`);
   }

@@ -8,7 +8,8 @@ import { LabError } from '../../engine/errors.js';
 import { prettyCommand } from '../../exec/errors.js';
 import type { EtcdMemberHost, MemberChange, MemberConfig, RestoreOptions } from '../members.js';
 import type { NodeShell, ShellContext } from '../types.js';
-import { ETCD_DATA_DIR, etcdInNodeArgv, FIND_ETCD_ARGV, parseContainerId } from './etcd.js';
+import { ETCD_DATA_DIR, etcdInNodeArgv } from './etcd.js';
+import { findEtcdPod } from './etcd-access.js';
 import type { KindNodes } from './nodes.js';
 
 /**
@@ -85,8 +86,7 @@ export class KindMembers implements EtcdMemberHost {
   }
 
   private async etcdContainer(ctx: ShellContext, node: string): Promise<string | undefined> {
-    const r = await this.shell.exec(ctx, node, FIND_ETCD_ARGV, { timeoutMs: 15_000, allowFailure: true });
-    return r.exitCode === 0 ? parseContainerId(r.stdout) : undefined;
+    return (await findEtcdPod(this.shell, ctx, node)).id;
   }
 
   async running(ctx: ShellContext, node: string): Promise<boolean> {
