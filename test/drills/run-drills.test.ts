@@ -1,35 +1,72 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { findDrills } from '../../src/drill/discover.js';
 import { journalOf, root, runKdrill, tempDir } from '../helpers/kdrill.js';
 
 // Every drill the etcd lab can run is run for real, as a user would: the kdrill binary,
 // real docker containers, real etcd members, real PostgreSQL.
-const drills: Array<[string, string, string[]]> = [
-  ...findDrills([path.join(root, 'drills/examples'), path.join(root, 'drills/etcd')]).map((f) => [path.relative(root, f), f, []] as [string, string, string[]]),
+//
+// Every etcd drill runs twice in a row on one lab, as a trainer runs drills on a kept lab: the first
+// run keeps its lab (keep: true), the second adopts it and removes it at its end. Both must pass,
+// and the first must leave the lab at its steady state by its own restore (the safety net healing
+// it fails the run), so each drill restores what it changed and starts from its own clean state.
+type Case = [rel: string, file: string, extra: string[], lab?: string];
+const etcd = (file: string, extra: string[] = [], lab = `kdt-${path.basename(file, '.yaml')}`): Case => [path.relative(root, file), file, extra, lab];
+const drills: Case[] = [
+  ...findDrills([path.join(root, 'drills/examples')]).map((f): Case => [path.relative(root, f), f, []]),
+  ...findDrills([path.join(root, 'drills/etcd')]).map((f) => etcd(f)),
   // "5 tolerates 2": the same drill on five members
-  ['drills/etcd/even-sizes-are-waste.yaml (5 members)', path.join(root, 'drills/etcd/even-sizes-are-waste.yaml'), ['--set', 'members=5', '--set', 'holdsAfterTwo=true']],
+  etcd(path.join(root, 'drills/etcd/even-sizes-are-waste.yaml'), ['--set', 'members=5', '--set', 'holdsAfterTwo=true'], 'kdt-even5'),
 ];
 
 const labContainers = () =>
   execFileSync('docker', ['ps', '-a', '--filter', 'label=dev.kdrill.lab', '--format', '{{.Names}}']).toString().trim();
 
+/** The drill with its lab renamed and `keep` set; its snapshot params point into the test's own folder. */
+function onLab(file: string, lab: string, keep: boolean, dir: string): { file: string; set: string[] } {
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  doc.setIn(['lab', 'name'], lab);
+  doc.setIn(['lab', 'keep'], keep);
+  const out = path.join(dir, `${keep ? 'kept' : 'adopting'}-${path.basename(file)}`);
+  writeFileSync(out, doc.toString());
+  const params = (doc.toJS() as { params?: Record<string, unknown> }).params ?? {};
+  const set = Object.keys(params).filter((k) => k === 'snapshot').flatMap((k) => ['--set', `${k}=${path.join(dir, 'snapshot.db')}`]);
+  return { file: out, set };
+}
+
+async function passes(file: string, args: string[], dir: string, name: string): Promise<Array<Record<string, any>>> {
+  const started = Date.now();
+  const r = await runKdrill(['run', file, ...args, '--report-dir', path.join(dir, name)], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+  const wall = Date.now() - started;
+  const { events, runDir } = journalOf(path.join(dir, name));
+  const report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8'));
+  expect(r.code, `${name} run\n${r.stdout}\n${r.stderr}`).toBe(0);
+  expect(report.status).toBe('passed');
+  expect(events.filter((e) => e.type === 'step.end' && e.status !== 'passed')).toEqual([]);
+  // every step ran, and the restore too
+  expect(events.filter((e) => e.type === 'step.end').length).toBeGreaterThan(0);
+  process.stdout.write(`  ${path.basename(file)} (${name}): ${(wall / 1000).toFixed(1)} s\n`);
+  return events;
+}
+
 describe('drills run for real on the etcd lab', () => {
-  it.each(drills)('%s passes', async (_rel, file, extra) => {
+  it.each(drills)('%s passes (etcd drills: twice in a row on one kept lab)', async (_rel, file, extra, lab) => {
     const dir = tempDir();
-    const started = Date.now();
-    const r = await runKdrill(['run', file, ...extra, '--report-dir', path.join(dir, 'runs')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
-    const wall = Date.now() - started;
-    const { events, runDir } = journalOf(path.join(dir, 'runs'));
-    const report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8'));
-    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(report.status).toBe('passed');
-    expect(events.filter((e) => e.type === 'step.end' && e.status !== 'passed')).toEqual([]);
-    // every step ran, and the restore too
-    expect(events.filter((e) => e.type === 'step.end').length).toBeGreaterThan(0);
-    process.stdout.write(`  ${path.basename(file)}: ${(wall / 1000).toFixed(1)} s\n`);
+    if (!lab) {
+      await passes(file, extra, dir, 'runs');
+    } else {
+      const first = onLab(file, lab, true, dir);
+      const kept = await passes(first.file, [...extra, ...first.set], dir, 'first');
+      expect(kept.find((e) => e.type === 'lab.down')).toMatchObject({ removed: false, reason: 'keep: true' });
+      // the drill's own restore left the kept lab steady: the safety net had nothing to do
+      expect(kept.filter((e) => e.type === 'log' && /steady state after the drill|lab healed|lab left broken/.test(e.message))).toEqual([]);
+      const second = onLab(file, lab, false, dir);
+      const again = await passes(second.file, [...extra, ...second.set], dir, 'second');
+      expect(again.find((e) => e.type === 'lab.up')?.adopted).toMatch(/^left by an earlier run: \d of \d members running/);
+    }
     expect(labContainers(), 'the drill left lab containers behind').toBe('');
   });
 });
