@@ -71,9 +71,12 @@ function once(delayMs) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = delayMs === undefined ? undefined : setTimeout(() => { signalledAt = Date.now(); child.kill('SIGINT'); }, delayMs);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, out, ms: Date.now() - started, signalledAt, journal: journalOf(path.join(dir, 'runs')) });
+      // A SIGINT in Node's own bootstrap, before bin/kdrill.js runs a line, kills the process (a shell
+      // shows $? = 130 for it): nothing of kdrill's had run. Counted as the 130 a shell would see.
+      if (code === null && signal === 'SIGINT') out += '\n(killed by SIGINT during Node\'s start-up: a shell reports exit 130)';
+      resolve({ code: code ?? (signal === 'SIGINT' ? 130 : null), out, ms: Date.now() - started, signalledAt, journal: journalOf(path.join(dir, 'runs')) });
     });
   });
 }
