@@ -10,8 +10,8 @@ import type { SqlAccess } from '../../clients/sql.js';
 import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from '../docker/index.js';
 import type { Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
-import { etcdctlInNodes, imageTools } from './tools.js';
-import { byHand, checkSteady, heal, type NetTarget } from './safety-net.js';
+import { ETCDCTL_LOCAL, etcdctlInNodes, imageTools } from './tools.js';
+import { safetyNetOf } from '../safety-net.js';
 import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';
 import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
@@ -62,11 +62,15 @@ export class EtcdLab implements Lab {
     }, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
     this.members = new EtcdLabMembers(this.nodeOps, this.shell, () => this.spec.image);
     if (spec.worker) this.sql = workerSql(spec.name, spec.worker);
-    const net: NetTarget = {
-      name: spec.name, network: this.network, etcd: this.etcd, nodeOps: this.nodeOps,
-      members: () => this.controlPlanes().map((n) => ({ node: n.name, container: n.container })),
-    };
-    this.safetyNet = { check: (ctx) => checkSteady(net, ctx), heal: (ctx) => heal(net, ctx), byHand: (problems) => byHand(net, problems) };
+    const members = () => this.controlPlanes().map((n) => ({ node: n.name, container: n.container }));
+    this.safetyNet = safetyNetOf({
+      name: spec.name, network: this.network, etcd: this.etcd, nodeOps: this.nodeOps, host: this.members, members,
+      look: (sick) => [
+        ...sick.map((m) => prettyCommand(['docker', 'logs', '--tail', '20', m.container])),
+        prettyCommand(['docker', 'exec', members()[0]!.container, 'etcdctl', ...ETCDCTL_LOCAL, 'endpoint', 'status', '--cluster', '-w', 'table']),
+      ],
+      startOver: `docker rm --force --volumes $(docker ps --all --quiet --filter label=${OWNER_LABEL}=${spec.name})`,
+    });
   }
 
   get name(): string {

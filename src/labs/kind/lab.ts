@@ -7,7 +7,8 @@ import { kubeAccess, type KubeAccess } from '../../clients/kube/access.js';
 import type { SqlAccess } from '../../clients/sql.js';
 import { EtcdAccess, type EtcdTransport } from '../../clients/etcd/access.js';
 import { DockerShell } from '../docker/index.js';
-import type { Capability, Lab, LabEnv, LabNode, UpResult } from '../types.js';
+import type { Capability, Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
+import { safetyNetOf } from '../safety-net.js';
 import { DEFAULT_ROLES, nodesOfConfig, readRoles, resolveConfig } from './config.js';
 import {
   dockerInspectNodeArgv, dockerPsArgv, kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigArgv,
@@ -17,7 +18,7 @@ import { kindSql } from './sql.js';
 import type { KindSpec } from './spec.js';
 import { KindNodes } from './nodes.js';
 import { KindEtcdSource } from './etcd-access.js';
-import { KindMembers } from './members.js';
+import { KindMembers, MANIFEST, PARKED } from './members.js';
 import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
 
 export const KIND_CAPABILITIES: Capability[] = ['nodeOps', 'shell', 'etcd', 'members', 'kubernetes', 'sql'];
@@ -48,6 +49,8 @@ export class KindLab implements Lab {
   readonly members: KindMembers;
   readonly kubernetes: KubeAccess;
   readonly sql: SqlAccess;
+  /** A kept or adopted cluster brought back to its steady state after the drill (src/labs/safety-net.ts). */
+  readonly safetyNet: SafetyNet;
 
   constructor(readonly spec: KindSpec, public env: LabEnv) {
     this.name = spec.name;
@@ -65,6 +68,16 @@ export class KindLab implements Lab {
     this.etcd = new EtcdAccess(this.etcdSource, this.etcdMode === 'direct' ? 'grpc' : 'exec');
     this.kubernetes = kubeAccess(this.kubeconfig);
     this.sql = kindSql(this.kubeconfig);
+    const members = () => controlPlanes().map((n) => ({ node: n.name, container: n.container }));
+    this.safetyNet = safetyNetOf({
+      name: spec.name, network: this.network, etcd: this.etcd, nodeOps: this.nodeOps, host: this.members, members,
+      look: (sick) => sick.flatMap((m) => [
+        `${prettyCommand(['docker', 'exec', m.container, 'crictl', 'ps', '--all', '--name', 'etcd'])}  # the etcd Pod's containers on ${m.node}`,
+        `${prettyCommand(['docker', 'exec', m.container, 'mv', PARKED, MANIFEST])}  # if kdrill's stop left the manifest out of kubelet's folder`,
+      ]),
+      // A cluster adopted with reuse: true is the user's: kdrill never suggests deleting it.
+      ...(spec.reuse ? {} : { startOver: prettyCommand(kindDeleteArgv(spec.name)) }),
+    });
   }
 
   nodes(): LabNode[] {

@@ -1,17 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { answered, type EtcdAccess } from '../../clients/etcd/access.js';
-import { disarmAlarms, listAlarms } from '../../clients/etcd/alarms.js';
-import { waitHealthy } from '../../clients/etcd/health.js';
-import { healthyMembers } from '../../clients/etcd/leader.js';
-import { anyMember } from '../../clients/etcd/ops.js';
-import { errorMessage } from '../../engine/errors.js';
-import { inspectContainers, type ContainerInfo } from '../docker/inspect.js';
-import type { LabCheck, NodeOpsContext } from '../types.js';
-import type { DockerNodes } from '../docker/node-ops.js';
+import { answered, type EtcdAccess } from '../clients/etcd/access.js';
+import { disarmAlarms, listAlarms } from '../clients/etcd/alarms.js';
+import { waitHealthy } from '../clients/etcd/health.js';
+import { healthyMembers } from '../clients/etcd/leader.js';
+import { anyMember } from '../clients/etcd/ops.js';
+import { errorMessage } from '../engine/errors.js';
+import { inspectContainers, type ContainerInfo } from './docker/inspect.js';
+import type { DockerNodes } from './docker/node-ops.js';
+import type { EtcdMemberHost } from './members.js';
+import type { LabCheck, NodeOpsContext, SafetyNet } from './types.js';
 
 /**
- * The etcd lab's steady state, and the safety net that brings a lab that stays (kept or adopted) back
- * to it after a drill: every member's container running, unpaused and on the lab network, every member
+ * The steady state of a lab whose control planes are docker containers running etcd members (the etcd
+ * lab, kind), and the safety net that brings a lab that stays (kept or adopted) back to it after a
+ * drill: every member's container running, unpaused and on the lab network, every member running and
  * healthy, no alarm. It heals only what it recognises, only on containers carrying the lab's label.
  */
 
@@ -21,7 +23,19 @@ export interface NetTarget {
   members(): Array<{ node: string; container: string }>;
   etcd: EtcdAccess;
   nodeOps: DockerNodes;
+  /** Starts a member whose node runs without it (kind: its static-Pod manifest moved out of kubelet's folder). */
+  host: EtcdMemberHost;
+  /** What an operator pastes to see the state of these members (the sick ones) and of the cluster. */
+  look(sick: Array<{ node: string; container: string }>): string[];
+  /** The command that removes the lab, for "start over"; none for a lab kdrill must never remove. */
+  startOver?: string;
 }
+
+export const safetyNetOf = (t: NetTarget): SafetyNet => ({
+  check: (ctx) => checkSteady(t, ctx),
+  heal: (ctx) => heal(t, ctx),
+  byHand: (problems) => byHand(t, problems),
+});
 
 function containerProblems(t: NetTarget, found: Map<string, ContainerInfo>): string[] {
   return t.members().flatMap(({ node, container }) => {
@@ -34,7 +48,7 @@ function containerProblems(t: NetTarget, found: Map<string, ContainerInfo>): str
   });
 }
 
-export async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<LabCheck> {
+async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<LabCheck> {
   const found = await inspectContainers(ctx.runner, t.members().map((m) => m.container), ctx.signal);
   const problems = containerProblems(t, found);
   // A leader election right after a fault leaves every member briefly without a leader: give the
@@ -48,6 +62,10 @@ export async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<La
     probes = await t.etcd.statusAll(2_000);
   }
   for (const m of unhealthy()) {
+    if (!(await t.host.running(ctx, m.node))) {
+      problems.push(`${m.node}: etcd member not running`);
+      continue;
+    }
     const p = probes.find((x) => x.node === m.node);
     problems.push(`${m.node}: etcd member not healthy (${p && !p.ok ? p.error : 'no live leader'})`);
   }
@@ -59,7 +77,7 @@ export async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<La
 }
 
 /** Heals what it recognises; returns what it did. Never throws for a step that did not work: the recheck says. */
-export async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]> {
+async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]> {
   const done: string[] = [];
   const found = await inspectContainers(ctx.runner, t.members().map((m) => m.container), ctx.signal);
   for (const { node, container } of t.members()) {
@@ -68,7 +86,8 @@ export async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]>
     try {
       if (c.paused) { await t.nodeOps.unpause(ctx, node); done.push(`unpaused ${node}`); }
       if (!c.networks.includes(t.network)) { await t.nodeOps.heal(ctx, node); done.push(`reconnected ${node}`); }
-      if (!c.running && !c.paused) { await t.nodeOps.start(ctx, node); done.push(`started ${node}`); }
+      if (!c.running && !c.paused) { await t.host.start(ctx, node); done.push(`started ${node}`); }
+      else if (!(await t.host.running(ctx, node))) { await t.host.start(ctx, node); done.push(`started the etcd member on ${node}`); }
     } catch (err) {
       done.push(`could not bring ${node} back: ${errorMessage(err)}`);
     }
@@ -94,12 +113,7 @@ export async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]>
 }
 
 /** What an operator types to look and to start again, for what is still wrong. */
-export function byHand(t: NetTarget, problems: string[]): string[] {
-  const containers = t.members().map((m) => m.container);
+function byHand(t: NetTarget, problems: string[]): string[] {
   const sick = t.members().filter((m) => problems.some((p) => p.startsWith(`${m.node}:`)));
-  return [
-    ...sick.map((m) => `docker logs --tail 20 ${m.container}`),
-    `docker exec ${containers[0]} etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key endpoint status --cluster -w table`,
-    `docker rm --force --volumes $(docker ps --all --quiet --filter label=dev.kdrill.lab=${t.name})  # or start over: the next run recreates the lab`,
-  ];
+  return [...t.look(sick), ...(t.startOver ? [`${t.startOver}  # or start over: the next run recreates the lab`] : [])];
 }
