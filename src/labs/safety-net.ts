@@ -42,7 +42,9 @@ function containerProblems(t: NetTarget, found: Map<string, ContainerInfo>): str
     const c = found.get(container);
     if (!c) return [`${node}: no container ${container}`];
     if (c.paused) return [`${node}: paused`];
-    if (!c.running) return [`${node}: stopped`];
+    // docker restarts nothing here: a member that cannot start (its data gone) is exited, with etcd's code.
+    if (c.state === 'restarting') return [`${node}: restarting over and over (exit code ${c.exitCode})`];
+    if (!c.running) return [`${node}: stopped${c.exitCode ? ` (exit code ${c.exitCode})` : ''}`];
     if (!c.networks.includes(t.network)) return [`${node}: off the network ${t.network}`];
     return [];
   });

@@ -58,6 +58,6 @@ describe('the safety net of a kept lab', () => {
     const r = await runKdrill(['run', file, '--report-dir', path.join(dir, 'runs')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
     const end = journalOf(path.join(dir, 'runs')).events.at(-1)!;
-    expect(end.reason).toMatch(/^lab left broken: control-plane3: .* \(kdrill tried: started control-plane3\); to fix it by hand: docker logs --tail 20 \S+-control-plane3 ; docker exec .* endpoint status --cluster -w table ; docker rm --force --volumes /);
+    expect(end.reason).toMatch(/^lab left broken: control-plane3: stopped \(exit code [1-9]\d*\) \(kdrill tried: started control-plane3\); to fix it by hand: docker logs --tail 20 \S+-control-plane3 ; docker exec .* endpoint status --cluster -w table ; docker rm --force --volumes /);
   });
 });

@@ -7,6 +7,8 @@ export interface ContainerInfo {
   state: string;
   running: boolean;
   paused: boolean;
+  /** docker's exit code of the container's last run (0 while it has never exited). */
+  exitCode: number;
   labels: Record<string, string>;
   /** IP per attached network (a partitioned node has none on the lab network). */
   ips: Record<string, string>;
@@ -19,7 +21,7 @@ export interface ContainerInfo {
 
 interface RawInspect {
   Name: string;
-  State: { Status: string; Running: boolean; Paused: boolean };
+  State: { Status: string; Running: boolean; Paused: boolean; ExitCode?: number };
   Config: { Labels: Record<string, string> | null; Image: string };
   NetworkSettings: { Networks: Record<string, { IPAddress?: string; IPAMConfig?: { IPv4Address?: string } | null }> | null };
 }
@@ -36,6 +38,7 @@ export function parseInspect(raw: RawInspect): ContainerInfo {
     state: raw.State.Status,
     running: raw.State.Running,
     paused: raw.State.Paused,
+    exitCode: raw.State.ExitCode ?? 0,
     labels: raw.Config.Labels ?? {},
     ips,
     networks: Object.keys(raw.NetworkSettings.Networks ?? {}),

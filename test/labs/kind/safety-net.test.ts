@@ -45,7 +45,7 @@ describe.skipIf(skipKindStandIn)('the safety net of a kept kind lab', () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
     const end = journalOf(path.join(work, 'runs')).events.at(-1)!;
     // control-plane runs alone: 1 of 3, no quorum, so no leader either.
-    expect(end.reason).toMatch(/^the drill left lab \S+ off its steady state \(control-plane2: stopped; control-plane: etcd member not healthy \(no live leader\); control-plane3: etcd member not running\); lab healed by kdrill: started control-plane2, started the etcd member on control-plane3$/);
+    expect(end.reason).toMatch(/^the drill left lab \S+ off its steady state \(control-plane2: stopped( \(exit code \d+\))?; control-plane: etcd member not healthy \(no live leader\); control-plane3: etcd member not running\); lab healed by kdrill: started control-plane2, started the etcd member on control-plane3$/);
     // Kept: the cluster is still there, every node running, the manifest home, every member healthy.
     expect(clusterContainers(cluster).length).toBeGreaterThanOrEqual(3);
     expect(docker('inspect', '--format', '{{.State.Running}}', cp('control-plane2'))).toBe('true');
