@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { journalOf, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { findDrills } from '../../src/drill/discover.js';
+import { journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
 
 const drill = 'test/fixtures/drills/lifecycle.yaml';
 
@@ -162,6 +163,17 @@ describe('kdrill validate and --dry-run run nothing', () => {
     expect(r.stdout).toMatch(/restore \(always\):/);
     expect(existsSync(t.log)).toBe(false);
     expect(existsSync(t.reports)).toBe(false);
+  });
+
+  // Before the plans stopped asking a lab that is not up for its members' addresses, full-restore and
+  // app-data-survives ended "lab … is not up: no IPs yet" (exit 3), member-replace "has no node follower".
+  it.each(findDrills([path.join(root, 'drills')]).map((f) => path.relative(root, f)))('--dry-run of the shipped %s exits 0 and runs nothing', async (rel) => {
+    const state = tempDir();
+    const r = await runKdrill(['run', rel, '--dry-run'], { KDRILL_STATE_DIR: state });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lab down:$/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(state)).toEqual([]);
   });
 
   it('unknown --set and --only names are usage errors (exit 2)', async () => {

@@ -5,6 +5,7 @@ import { rememberClusterId } from '../../clients/etcd/ledger.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
 import { health, memberOf, removeMember, replaceRefusal } from '../../clients/etcd/membership.js';
 import { need } from '../../labs/types.js';
+import { planOnNode } from '../node/common.js';
 import { addNodeBack, planRejoin } from './rejoin.js';
 
 const params = z.strictObject({
@@ -26,12 +27,12 @@ export const memberReplace: ActionModule<Params> = {
   nodeParams: ['node'],
   requires: ['etcd', 'members'],
   leavesBehind: 'a member removed (and, once done, re-added with a new ID)',
-  plan: (p, ctx) => [
-    `etcdctl endpoint status --cluster  # refuse unless ${p.node} is dead and the others hold quorum`,
-    `etcdctl member remove <id of ${p.node}>`,
-    ...planRejoin(ctx.lab.members, p.node),
-    ...(ctx.lab.members?.plan('removeDataDir', p.node) ?? []),
-  ],
+  plan: (p, ctx) => planOnNode(ctx, p.node, `the node the last fault on "${p.node}" picked`, (node) => [
+    `etcdctl endpoint status --cluster  # refuse unless ${node} is dead and the others hold quorum`,
+    `etcdctl member remove <id of ${node}>`,
+    ...planRejoin(ctx.lab.members, node),
+    ...(ctx.lab.members?.plan('removeDataDir', node) ?? []),
+  ]),
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');
     const host = need(ctx.lab, 'members');

@@ -25,7 +25,7 @@ export async function addNodeBack(
 /** --dry-run lines of a member rejoining. */
 export function planRejoin(host: EtcdMemberHost | undefined, node: string): string[] {
   return [
-    `etcdctl member add <${node}> --peer-urls=<its peer URL>  # retried while "unhealthy cluster"`,
+    `etcdctl member add ${node} --peer-urls=<its peer URL>  # retried while "unhealthy cluster"`,
     ...(host ? [...host.plan('reconfigure', node, 'fresh data-dir, initial-cluster-state: existing'), ...host.plan('start', node)] : [`# ${node}: new data dir, initial-cluster-state=existing, start`]),
   ];
 }

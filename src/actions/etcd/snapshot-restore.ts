@@ -46,7 +46,8 @@ export const snapshotRestore: ActionModule<Params> = {
   requires: ['etcd', 'members'],
   leavesBehind: 'members stopped or restored from the snapshot',
   plan: (p, ctx) => {
-    const nodes = ctx.lab.etcd?.members().map((m) => m.node) ?? [];
+    // The members' nodes, known before the lab is up (their addresses are not).
+    const nodes = ctx.lab.nodes().filter((n) => n.role === 'control-plane').map((n) => n.name);
     const host = ctx.lab.members;
     const dataDir = '/var/lib/etcd-restored-<time>';
     return [

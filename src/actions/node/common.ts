@@ -15,12 +15,20 @@ export function nodeOpsOf(lab: Context['lab'] | PlanContext['lab']): NodeOps {
 /** --dry-run lines of a node operation; a selector shows as a placeholder resolved at run time. */
 export function planNodeOp(ctx: PlanContext, op: NodeOp, node: string, opts: { graceSeconds?: number } = {}): string[] {
   const docker = nodeOpsOf(ctx.lab);
-  if (!isSelector(node)) return docker.plan(op, node, opts);
   const how = ['start', 'unpause', 'heal'].includes(op) ? `the node the last fault on "${node}" picked` : `the current ${node} (etcd Status of every member)`;
-  return [`# ${node} = ${how}`, ...docker.plan(op, lab0(ctx), opts).map((l) => l.replace(new RegExp(docker.container(lab0(ctx)), 'g'), `<${node}>`))];
+  return planOnNode(ctx, node, how, (n) => docker.plan(op, n, opts));
 }
 
-const lab0 = (ctx: PlanContext): string => ctx.lab.nodes()[0]!.name;
+/**
+ * --dry-run lines of an operation on one node. A selector (`follower`, `leader`) is resolved only at
+ * run time: the lines are those of the lab's first node, its container shown as `<follower>`.
+ */
+export function planOnNode(ctx: PlanContext, node: string, how: string, lines: (node: string) => string[]): string[] {
+  if (!isSelector(node)) return lines(node);
+  const first = ctx.lab.nodes()[0]!;
+  const alone = new RegExp(`(?<![\\w.-])${first.name.replace(/[.]/g, '\\.')}(?![\\w.-])`, 'g');
+  return [`# ${node} = ${how}`, ...lines(first.name).map((l) => l.replaceAll(first.container, `<${node}>`).replace(alone, `<${node}>`))];
+}
 
 /**
  * The node a fault hits. Before the fault it records who leads (etcd.leader's `changed` compares
