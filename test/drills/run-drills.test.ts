@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { findDrills } from '../../src/drill/discover.js';
@@ -63,9 +63,14 @@ describe('drills run for real on the etcd lab', () => {
       expect(kept.find((e) => e.type === 'lab.down')).toMatchObject({ removed: false, reason: 'keep: true' });
       // the drill's own restore left the kept lab steady: the safety net had nothing to do
       expect(kept.filter((e) => e.type === 'log' && /steady state after the drill|lab healed|lab left broken/.test(e.message))).toEqual([]);
+      // The kept lab's keys stay on this machine for the next run; the PKI's build folder does not.
+      const state = path.join(dir, 'state', 'labs', `etcd-${lab}`);
+      expect(readdirSync(state).sort()).toEqual(['pki']);
       const second = onLab(file, lab, false, dir);
       const again = await passes(second.file, [...extra, ...second.set], dir, 'second');
       expect(again.find((e) => e.type === 'lab.up')?.adopted).toMatch(/^left by an earlier run: \d of \d members running/);
+      // Removed, with what kdrill kept of it: its keys and certificates.
+      expect(existsSync(state), `${state} left after lab down`).toBe(false);
     }
     expect(labContainers(), 'the drill left lab containers behind').toBe('');
   });

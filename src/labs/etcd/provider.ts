@@ -221,6 +221,8 @@ export class EtcdLab implements Lab {
       // One `docker start` per member, at once: docker starts the names of one command one by one,
       // and the first member waits for its peers anyway. The PKI comes out meanwhile.
       await settleAll<unknown>([...members.map((m) => this.run(startArgv([m.node.container]))), this.copyPkiOut()]);
+      // The members have their keys, and the CA key is needed by no one after this: none stay on disk.
+      await rm(build, { recursive: true, force: true });
       await this.waitHealthy();
       await this.upWorker();
     } catch (err) {
@@ -281,6 +283,8 @@ export class EtcdLab implements Lab {
       if (r.exitCode !== 0 && /active endpoints/.test(r.stderr)) this.env.log(`network ${this.network} left in place: containers without the lab label still use it`, 'warn');
       else if (r.exitCode !== 0) throw new LabError(`could not remove network ${this.network}: ${r.stderr.trim()}`);
     }
+    // The lab is gone, and with it what kdrill kept of it on this machine: its client keys and certificates.
+    await rm(this.env.stateDir, { recursive: true, force: true });
   }
 
   planUp(): string[] {

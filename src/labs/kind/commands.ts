@@ -15,7 +15,7 @@ export function parseClusters(stdout: string): string[] {
   return stdout.split('\n').map((l) => l.trim()).filter((l) => l && !/^no kind clusters/i.test(l));
 }
 
-const PS_FORMAT = `{{.Names}}\t{{.Label "${ROLE_LABEL}"}}\t{{.State}}`;
+const PS_FORMAT = `{{.Names}}\t{{.Label "${ROLE_LABEL}"}}\t{{.State}}\t{{.ID}}`;
 
 /** Every container of the cluster, stopped ones included: kind's label is the ownership mark. */
 export function dockerPsArgv(cluster: string): string[] {
@@ -26,17 +26,19 @@ export interface FoundNode {
   container: string;
   role: KindRole;
   running: boolean;
+  /** docker's container ID (as `docker ps` prints it): a node made again has a new one. */
+  id: string;
 }
 
 /** kind calls its load balancer's role `external-load-balancer`. Unknown roles are left out. */
 export function parsePs(stdout: string): FoundNode[] {
   const out: FoundNode[] = [];
   for (const line of stdout.split('\n')) {
-    const [container, role, state] = line.trim().split('\t');
+    const [container, role, state, id = ''] = line.trim().split('\t');
     if (!container || !role) continue;
     const r: KindRole | undefined =
       role === 'control-plane' ? 'control-plane' : role === 'worker' ? 'worker' : role === 'external-load-balancer' ? 'load-balancer' : undefined;
-    if (r) out.push({ container, role: r, running: state === 'running' });
+    if (r) out.push({ container, role: r, running: state === 'running', id });
   }
   return out.sort((a, b) => a.container.localeCompare(b.container, 'en', { numeric: true }));
 }

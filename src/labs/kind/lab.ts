@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDuration } from '../../drill/duration.js';
 import { LabError, errorMessage } from '../../engine/errors.js';
@@ -19,6 +19,7 @@ import type { KindSpec } from './spec.js';
 import { KindNodes } from './nodes.js';
 import { KindEtcdSource } from './etcd-access.js';
 import { KindMembers, MANIFEST, PARKED } from './members.js';
+import { markerAfterCreate, markerBeforeCreate, readMarker, whyNotOurs } from './ownership.js';
 import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
 
 export const KIND_CAPABILITIES: Capability[] = ['nodeOps', 'shell', 'etcd', 'members', 'kubernetes', 'sql'];
@@ -38,6 +39,8 @@ export class KindLab implements Lab {
   /** kind puts every cluster on the `kind` network (KIND_EXPERIMENTAL_DOCKER_NETWORK overrides it). */
   readonly network: string;
   private readonly nodeList: LabNode[];
+  /** Set once this run made the cluster (from the moment `kind create` starts) or proved it kdrill's. */
+  private owned = false;
   readonly etcdMode: EtcdAccessMode;
   /** The etcd lab's node operations, kind's cluster label as the ownership mark. */
   readonly nodeOps: KindNodes;
@@ -135,15 +138,26 @@ export class KindLab implements Lab {
       this.env.log(`kind cluster ${this.name} exists: adopted (reuse: true), it will not be deleted`);
       created = false;
     } else if (exists && existsSync(this.marker)) {
-      adopted = 'left by an aborted kdrill run, deleted at the end';
-      this.env.log(`kind cluster ${this.name} was left by an aborted kdrill run: adopted, and deleted at the end`, 'warn');
+      // The marker says kdrill made a cluster of this name; its nodes must still be the containers it made.
+      const why = whyNotOurs(readMarker(readFileSync(this.marker, 'utf8')), await this.discover());
+      if (why) {
+        throw new LabError(`a kind cluster named ${this.name} exists and kdrill cannot prove it made it: ${why}. kdrill leaves it alone: `
+          + `set reuse: true in the lab to drill on it (never deleted), or remove it with: ${prettyCommand(kindDeleteArgv(this.name))}; then remove ${this.marker}`);
+      }
+      this.owned = true;
+      adopted = this.spec.keep ? 'kept by an earlier kdrill run (its nodes are the containers kdrill made)' : 'left by an earlier kdrill run (its nodes are the containers kdrill made), deleted at the end';
+      this.env.log(`kind cluster ${this.name}: adopted, ${adopted}`, 'warn');
       created = true;
     } else if (exists) {
       throw new LabError(`a kind cluster named ${this.name} already exists and kdrill did not create it: set reuse: true in the lab to drill on it, or remove it with: ${prettyCommand(kindDeleteArgv(this.name))}`);
     } else {
-      writeFileSync(this.marker, `${new Date().toISOString()}\n`);
+      const marker = markerBeforeCreate();
+      writeFileSync(this.marker, marker);
+      this.owned = true;
       try {
         await this.run(this.createArgv(), (parseDuration(this.spec.waitFor) ?? 300_000) + 600_000);
+        // From here on the cluster is provably kdrill's: its nodes' container IDs are recorded.
+        writeFileSync(this.marker, markerAfterCreate(readMarker(marker)!.started, await this.discover()));
       } catch (err) {
         await this.down({}).catch(() => {});
         throw new LabError(`kind could not create cluster ${this.name}: ${errorMessage(err)}`, false, { cause: err });
@@ -196,8 +210,10 @@ export class KindLab implements Lab {
 
   async down(opts: { force?: boolean }): Promise<void> {
     await this.etcd.close().catch(() => {});
-    if (this.spec.reuse && !opts.force && !existsSync(this.marker)) return;
+    // Only a cluster this run made or proved kdrill's: never one that up refused (someone else's).
+    if (!this.owned && !opts.force) return;
     await this.run(kindDeleteArgv(this.name), 300_000);
-    rmSync(this.marker, { force: true });
+    // The cluster is gone, and with it what kdrill kept about it: marker, kubeconfig, etcd client keys.
+    rmSync(this.env.stateDir, { recursive: true, force: true });
   }
 }
