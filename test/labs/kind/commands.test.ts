@@ -3,6 +3,7 @@ import { kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigA
 import { kindNodeNames, nodesOfConfig, rolesOfConfig } from '../../../src/labs/kind/config.js';
 import { certCopyArgv, etcdctlExecArgv, etcdAccessMode, findEtcdContainerArgv, HSM_ARGS, parseContainerId } from '../../../src/labs/kind/etcd.js';
 import { kindProvider } from '../../../src/labs/kind/provider.js';
+import { markerAfterCreate, markerBeforeCreate, readMarker, whyNotOurs, type Marker } from '../../../src/labs/kind/ownership.js';
 import { readFileSync } from 'node:fs';
 
 describe('kind command lines (pure)', () => {
@@ -26,13 +27,28 @@ describe('kind command lines (pure)', () => {
   ])('parseClusters(%j)', (out, names) => expect(parseClusters(out)).toEqual(names));
 
   it('parsePs maps kind roles, sorts control-plane before control-plane2, drops unknown roles', () => {
-    const out = 'b-control-plane2\tcontrol-plane\texited\nb-external-load-balancer\texternal-load-balancer\trunning\nb-control-plane\tcontrol-plane\trunning\nb-x\tsomething\trunning\nb-worker\tworker\trunning\n';
+    const out = 'b-control-plane2\tcontrol-plane\texited\tc2\nb-external-load-balancer\texternal-load-balancer\trunning\tlb\nb-control-plane\tcontrol-plane\trunning\tc1\nb-x\tsomething\trunning\tx\nb-worker\tworker\trunning\tw1\n';
     expect(parsePs(out)).toEqual([
-      { container: 'b-control-plane', role: 'control-plane', running: true },
-      { container: 'b-control-plane2', role: 'control-plane', running: false },
-      { container: 'b-external-load-balancer', role: 'load-balancer', running: true },
-      { container: 'b-worker', role: 'worker', running: true },
+      { container: 'b-control-plane', role: 'control-plane', running: true, id: 'c1' },
+      { container: 'b-control-plane2', role: 'control-plane', running: false, id: 'c2' },
+      { container: 'b-external-load-balancer', role: 'load-balancer', running: true, id: 'lb' },
+      { container: 'b-worker', role: 'worker', running: true, id: 'w1' },
     ]);
+  });
+
+  const node = (container: string, id: string) => ({ container, role: 'control-plane' as const, running: true, id });
+  const made = JSON.parse(markerAfterCreate('2026-12-02T07:00:00.000Z', [node('b-control-plane', 'c1'), node('b-control-plane2', 'c2')])) as Marker;
+  it.each([
+    ['the very containers kdrill made', made, [node('b-control-plane', 'c1'), node('b-control-plane2', 'c2')], undefined],
+    ['a node made again (new ID)', made, [node('b-control-plane', 'c1'), node('b-control-plane2', 'c9')], /^node\(s\) b-control-plane2 are not the containers kdrill created at 2026-12-02T07:00:00\.000Z/],
+    ['a node kdrill made is gone', made, [node('b-control-plane', 'c1')], /^node\(s\) b-control-plane2 that kdrill created at .* are gone$/],
+    ['a node kdrill never made', made, [node('b-control-plane', 'c1'), node('b-control-plane2', 'c2'), node('b-control-plane3', 'c3')], /^node\(s\) b-control-plane3 are not/],
+    ['kdrill stopped before kind returned', readMarker(markerBeforeCreate(new Date('2026-12-02T07:00:00Z'))), [node('b-control-plane', 'c1')], /was stopped before kind returned/],
+    ['a marker of an older kdrill (a bare timestamp)', readMarker('2026-12-01T10:00:00.000Z\n'), [node('b-control-plane', 'c1')], /written by an older kdrill/],
+  ])('ownership: %s', (_what, marker, found, why) => {
+    const got = whyNotOurs(marker, found);
+    if (why === undefined) expect(got).toBeUndefined();
+    else expect(got).toMatch(why);
   });
 
   it.each([
