@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { visibleLines } from '../report/escape.js';
 import { exitCodeFor, printError } from './exit.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -10,7 +11,8 @@ const program = new Command('kdrill')
   .description('Chaos and disaster-recovery drills for kind and kubeadm labs: run a drill, check invariants after every step, always restore.')
   .version(pkg.version, '-v, --version')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  // Usage errors quote the arguments, which may come from anywhere.
+  .configureOutput({ writeErr: (s) => process.stderr.write(visibleLines(s)) })
   .addHelpText('after', `
 Exit codes:
   0    the drill passed (or: the files are valid)
