@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { visibleLines } from '../report/escape.js';
 import { exitCodeFor, printError } from './exit.js';
+import { flushed, quietWhenReaderLeaves } from './streams.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -64,6 +65,7 @@ program
     process.exitCode = await schemaCommand();
   });
 
+quietWhenReaderLeaves(process.stdout, process.stderr);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -81,4 +83,6 @@ if (process.env.KDRILL_DEBUG) {
   const handles = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo();
   if (handles.length) process.stderr.write(`kdrill: still open at exit: ${handles.join(', ')}\n`);
 }
+// Whatever is still queued for a pipe (a long schema, dry run or list of problems) is handed over first.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(process.exitCode ?? 0);
