@@ -149,6 +149,8 @@ class Prompt {
   constructor() {
     // readline swallows Ctrl-C on a terminal; hand it to the process so the restore still runs.
     this.rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+    // stdin ended (closed, /dev/null): no more questions; the restore still runs without them.
+    this.rl.on('close', () => (this.closed = true));
   }
 
   async beforeStep(step: Step, phase: Phase, i: number, n: number, plan: string[]): Promise<boolean> {
