@@ -1,5 +1,6 @@
-import { InvalidDrillError, LabError, UsageError } from '../engine/errors.js';
+import { formatProblem, InvalidDrillError, LabError, UsageError, type Problem } from '../engine/errors.js';
 import type { DrillStatus } from '../engine/events.js';
+import { visible, visibleLines } from '../report/escape.js';
 
 /** Exit codes (README, --help): the only place they are written. */
 export const EXIT = { passed: 0, failed: 1, invalid: 2, lab: 3, internal: 4, interrupted: 130 } as const;
@@ -22,14 +23,27 @@ export function exitCodeFor(err: unknown): number {
   return EXIT.internal;
 }
 
+/** The problems of a drill, one line each (a newline inside one is shown, not obeyed). */
+export function problemLines(err: InvalidDrillError): string {
+  return err.problems.map((p) => visible(formatProblem(p))).join('\n');
+}
+
+/** A drill's warnings on stderr, `file:line:col: warning: …` each. */
+export function printWarnings(warnings: readonly Problem[]): void {
+  for (const w of warnings) process.stderr.write(`${visible(formatProblem({ ...w, message: `warning: ${w.message}` }))}\n`);
+}
+
 export function printError(err: unknown): void {
   if (err instanceof InvalidDrillError) {
-    process.stderr.write(`${err.message}\n`);
-  } else if (err instanceof UsageError || err instanceof LabError) {
-    process.stderr.write(`kdrill: ${err.message}\n`);
+    process.stderr.write(`${problemLines(err)}\n`);
+  } else if (err instanceof UsageError) {
+    process.stderr.write(`${visible(`kdrill: ${err.message}`)}\n`);
+  } else if (err instanceof LabError) {
+    // A lab error may carry a command's output, line by line.
+    process.stderr.write(`${visibleLines(`kdrill: ${err.message}`)}\n`);
   } else {
     const e = err as Error;
-    process.stderr.write(`kdrill: internal error: ${e?.message ?? String(err)}\n`);
-    if (process.env.KDRILL_DEBUG) process.stderr.write(`${e?.stack}\n`);
+    process.stderr.write(`${visibleLines(`kdrill: internal error: ${e?.message ?? String(err)}`)}\n`);
+    if (process.env.KDRILL_DEBUG) process.stderr.write(`${visibleLines(String(e?.stack))}\n`);
   }
 }

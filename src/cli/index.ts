@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { visibleLines } from '../report/escape.js';
 import { exitCodeFor, printError } from './exit.js';
+import { flushed, quietWhenReaderLeaves } from './streams.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -10,7 +12,8 @@ const program = new Command('kdrill')
   .description('Chaos and disaster-recovery drills for kind and kubeadm labs: run a drill, check invariants after every step, always restore.')
   .version(pkg.version, '-v, --version')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  // Usage errors quote the arguments, which may come from anywhere.
+  .configureOutput({ writeErr: (s) => process.stderr.write(visibleLines(s)) })
   .addHelpText('after', `
 Exit codes:
   0    the drill passed (or: the files are valid)
@@ -62,6 +65,7 @@ program
     process.exitCode = await schemaCommand();
   });
 
+quietWhenReaderLeaves(process.stdout, process.stderr);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -79,4 +83,6 @@ if (process.env.KDRILL_DEBUG) {
   const handles = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo();
   if (handles.length) process.stderr.write(`kdrill: still open at exit: ${handles.join(', ')}\n`);
 }
+// Whatever is still queued for a pipe (a long schema, dry run or list of problems) is handed over first.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(process.exitCode ?? 0);

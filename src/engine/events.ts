@@ -1,5 +1,7 @@
 /** Everything that happens in a run is an event; the journal and every reporter subscribe. */
 
+import { visibleLines } from '../report/escape.js';
+
 export type Phase = 'lab' | 'steady' | 'steps' | 'restore' | 'final';
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'interrupted' | 'timeout';
 export type DrillStatus = 'passed' | 'failed' | 'interrupted' | 'invalidated' | 'error';
@@ -71,7 +73,7 @@ export class EventBus {
         s(event);
       } catch (err) {
         // A broken reporter must not break the drill (and above all not the restore).
-        process.stderr.write(`kdrill: reporter error: ${String(err)}\n`);
+        process.stderr.write(`${visibleLines(`kdrill: reporter error: ${String(err)}`)}\n`);
       }
     }
     return event;

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { visible, visibleLines } from './escape.js';
 import { displayPath } from './format.js';
 import { failureText } from './junit.js';
 import type { RunReport } from './types.js';
@@ -20,16 +21,20 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** `::error file=…,line=…,title=…::message` lines for what failed, at most MAX_ANNOTATIONS. */
+/**
+ * `::error file=…,line=…,title=…::message` lines for what failed, at most MAX_ANNOTATIONS. The
+ * workflow-command encoding keeps drill text inside its annotation; control characters in it are
+ * shown as escapes, like everywhere else kdrill prints (the message keeps its line breaks).
+ */
 export function githubAnnotations(r: RunReport, env: Env = {}): string[] {
   // Annotations attach to a file only by its path relative to the checkout.
   const rel = r.drill.file && env.GITHUB_WORKSPACE ? displayPath(r.drill.file, env.GITHUB_WORKSPACE) : r.drill.file;
   return r.failures.slice(0, MAX_ANNOTATIONS).map((f) => {
     const props: string[] = [];
-    if (rel) props.push(`file=${escapeProperty(rel)}`);
+    if (rel) props.push(`file=${escapeProperty(visible(rel))}`);
     if (f.line) props.push(`line=${f.line}`);
-    props.push(`title=${escapeProperty(`${r.drill.name}: ${f.step ?? f.kind}`)}`);
-    return `::error ${props.join(',')}::${escapeData(failureText(f))}`;
+    props.push(`title=${escapeProperty(visible(`${r.drill.name}: ${f.step ?? f.kind}`))}`);
+    return `::error ${props.join(',')}::${escapeData(visibleLines(failureText(f)))}`;
   });
 }
 

@@ -1,10 +1,27 @@
+import { showControls } from './escape.js';
 import { displayPath, fmtMeasure, fmtMs, statusWord } from './format.js';
 import type { RunReport, StepReport } from './types.js';
 
-/** A table cell: pipes escaped, lines joined, so one value never breaks the table. */
-const cell = (s: string | number | undefined) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-/** Inline code that survives backticks in the value. */
-const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
+/**
+ * Text from a drill or a command, shown as it is: Markdown and HTML in it are escaped (no heading,
+ * link, image, formula or tag of its own), hidden characters shown as escapes, line breaks as <br>.
+ */
+function text(s: string): string {
+  return showControls(s.replace(/\r\n/g, '\n'), '\n\t')
+    .replace(/[\\`*_[\]<>!#~&$]/g, '\\$&')
+    // what would start a list or an underline at the start of a line
+    .replace(/^(\s*)([-+=])/, '$1\\$2').replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2')
+    .replace(/\n/g, '<br>');
+}
+/** Inline code that survives backticks in the value (a fence longer than any run of them inside). */
+function code(s: string): string {
+  const v = showControls(s);
+  const fence = '`'.repeat(Math.max(0, ...(v.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  const pad = v.includes('`') ? ' ' : '';
+  return `${fence}${pad}${v}${pad}${fence}`;
+}
+/** A table cell of Markdown made by text() and code(): pipes escaped, so one value never breaks the table. */
+const cell = (s: string | number | undefined) => String(s ?? '').replace(/\|/g, '\\|');
 
 const HEADLINE: Record<RunReport['status'], string> = {
   passed: 'PASSED', failed: 'FAILED', interrupted: 'INTERRUPTED', invalidated: 'LAB INVALIDATED', error: 'LAB ERROR', incomplete: 'INCOMPLETE',
@@ -19,28 +36,28 @@ export interface MarkdownOptions {
 function checksCell(s: StepReport): string {
   // Within a step, say which checks are the drill's invariants (in the steady phases all are).
   const inStep = s.phase === 'steps' || s.phase === 'restore';
-  return s.checks.map((c) => `${inStep && c.source === 'invariant' ? 'invariant ' : ''}${c.check} ${c.ok ? 'ok' : '**FAILED**'}`).join(', ');
+  return s.checks.map((c) => `${inStep && c.source === 'invariant' ? 'invariant ' : ''}${text(c.check)} ${c.ok ? 'ok' : '**FAILED**'}`).join(', ');
 }
 
 function stepLabel(s: StepReport): string {
-  if (s.phase === 'steady' || s.phase === 'final') return s.name;
-  return `${s.index + 1}. ${s.name}${s.action ? ` (${code(s.action)})` : ''}`;
+  if (s.phase === 'steady' || s.phase === 'final') return text(s.name);
+  return `${s.index + 1}. ${text(s.name)}${s.action ? ` (${code(s.action)})` : ''}`;
 }
 
 /** summary.md: what happened, in the order an operator asks: did it pass, where did it break, what did it cost. */
 export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   const out: string[] = [];
   const file = r.drill.file ? displayPath(r.drill.file, o.cwd ?? process.cwd()) : '';
-  out.push(`# ${r.drill.title ?? r.drill.name}`, '');
-  out.push(`**Status: ${HEADLINE[r.status]}**${r.reason ? ` — ${r.reason}` : ''}`, '');
+  out.push(`# ${text(r.drill.title ?? r.drill.name)}`, '');
+  out.push(`**Status: ${HEADLINE[r.status]}**${r.reason ? ` — ${text(r.reason)}` : ''}`, '');
   out.push('| | |', '|---|---|');
-  out.push(`| Drill | ${code(r.drill.name)}${file ? ` (${code(file)})` : ''} |`);
+  out.push(`| Drill | ${cell(`${code(r.drill.name)}${file ? ` (${code(file)})` : ''}`)} |`);
   if (r.startedAt) out.push(`| Started | ${r.startedAt} |`);
   out.push(`| Duration | ${fmtMs(r.durationMs)} |`);
   if (r.exitCode !== undefined) out.push(`| Exit code | ${r.exitCode} |`);
   if (r.lab) {
     const fate = r.lab.removed ? 'removed' : r.lab.downReason ? `kept (${r.lab.downReason})` : 'still up';
-    out.push(`| Lab | ${cell(`${r.lab.provider} "${r.lab.name}", ${r.lab.created ? 'created by this run' : 'reused'}, ${fate}${r.lab.invalidated ? ', INVALIDATED' : ''}`)} |`);
+    out.push(`| Lab | ${cell(`${text(r.lab.provider)} "${text(r.lab.name)}", ${r.lab.created ? 'created by this run' : 'reused'}, ${text(fate)}${r.lab.invalidated ? ', INVALIDATED' : ''}`)} |`);
   }
   const params = Object.entries(r.params);
   if (params.length) out.push(`| Params | ${params.map(([k, v]) => cell(code(`${k}=${v}`))).join(' ')} |`);
@@ -55,8 +72,8 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   if (r.failures.length) {
     out.push('## Failures', '');
     for (const f of r.failures) {
-      const where = f.step ? `${f.kind === 'restore' ? 'restore step' : 'step'} "${f.step}"${f.line ? ` (line ${f.line})` : ''}: ` : '';
-      out.push(`- ${where}${f.message.replace(/\r?\n/g, ' ')}`);
+      const where = f.step ? `${f.kind === 'restore' ? 'restore step' : 'step'} "${text(f.step)}"${f.line ? ` (line ${f.line})` : ''}: ` : '';
+      out.push(`- ${where}${text(f.message)}`);
       if (f.expected !== undefined) out.push(`  - expected: ${code(f.expected)}`);
       if (f.observed !== undefined) out.push(`  - observed: ${code(f.observed)}`);
     }
@@ -65,13 +82,13 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
 
   if (r.restoreNotRun.length && r.status !== 'passed') {
     out.push('## Restore steps that did not run', '', 'The lab may not be whole: run these by hand, or remove the lab.', '');
-    out.push(...r.restoreNotRun.map((n) => `- ${n}`), '');
+    out.push(...r.restoreNotRun.map((n) => `- ${text(n)}`), '');
   }
 
   const figures = r.measures;
   if (figures.length) {
     out.push('## Figures', '', '| Step | Figure | Value |', '|---|---|---|');
-    for (const m of figures) out.push(`| ${cell(m.step ?? '(drill)')} | ${cell(m.name)} | ${cell(fmtMeasure(m.value, m.unit))} |`);
+    for (const m of figures) out.push(`| ${cell(m.step === undefined ? '(drill)' : text(m.step))} | ${cell(text(m.name))} | ${cell(text(fmtMeasure(m.value, m.unit)))} |`);
     out.push('');
   }
 
@@ -79,12 +96,12 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
     out.push('## Probes', '');
     for (const p of r.probes) {
       const verdict = p.ok === undefined ? 'not judged (the run ended first)' : p.ok ? 'within budget' : '**over budget / FAILED**';
-      out.push(`### ${p.probe}: ${verdict}`, '');
-      if (p.message) out.push(p.message, '');
+      out.push(`### ${text(p.probe)}: ${verdict}`, '');
+      if (p.message) out.push(text(p.message), '');
       out.push(`${p.attempts - p.failures} of ${p.attempts} attempts succeeded; ${p.windows.length} unavailable window(s), longest ${fmtMs(p.longestMs)}, total ${fmtMs(p.totalMs)}${p.budgetMs !== undefined ? `; budget ${fmtMs(p.budgetMs)} at a stretch` : ''}.`, '');
       if (p.perStep.length) {
         out.push('| Step | Longest unavailable | Total unavailable |', '|---|---|---|');
-        for (const s of p.perStep) out.push(`| ${cell(s.step)} | ${fmtMs(s.longestMs)} | ${fmtMs(s.totalMs)} |`);
+        for (const s of p.perStep) out.push(`| ${cell(text(s.step))} | ${fmtMs(s.longestMs)} | ${fmtMs(s.totalMs)} |`);
         out.push('');
       }
     }

@@ -1,14 +1,15 @@
+import { showControls } from './escape.js';
+
 /**
- * XML 1.0 cannot carry most control characters at all (not even escaped), and command output is full
- * of them (ANSI colours): they are dropped. The rest is escaped for text and attribute positions.
+ * XML 1.0 cannot carry most control characters at all (not even escaped). Colour codes in command
+ * output are noise in a test report: they are dropped. Any other control or format character (a bell,
+ * an OSC sequence, a bidi override) is shown as an escape, as on the terminal; line breaks and tabs stay.
  */
-// eslint-disable-next-line no-control-regex
-const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
 
 export function xmlText(s: string): string {
-  return s.replace(ANSI, '').replace(INVALID, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return showControls(s.replace(ANSI, ''), '\n\r\t').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function xmlAttr(s: string): string {

@@ -50,4 +50,14 @@ describe('GitHub Actions outputs', () => {
     expect(printed[0]).toMatch(/^::error /);
     expect(githubAnnotations(summarize(passedRun()))).toEqual([]);
   });
+
+  it('control characters in an annotation are shown, and its new lines stay inside it', () => {
+    const r = new Run().start().phase('steps');
+    const name = 'a\n::error file=x::boom \u001b]52;c;SGk=\u0007';
+    r.stepStart('steps', 0, name).stepEnd('steps', 0, name, 'failed', 5, { error: 'out:\n::warning::x\r\u001b[2J\u202e' });
+    const [line] = githubAnnotations(summarize(r.end('failed')));
+    expect(line).toBe('::error file=/repo/drills/etcd/cp-node-loss.yaml,line=10,title=cp-node-loss%3A a\\n%3A%3Aerror file=x%3A%3Aboom \\x1b]52;c;SGk=\\x07::out:%0A\\x3a:warning::x\\r\\x1b[2J\\u202e');
+    // eslint-disable-next-line no-control-regex
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+  });
 });

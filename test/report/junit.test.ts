@@ -53,9 +53,11 @@ describe('junit.xml', () => {
     const tc = all(doc, 'testcase')[0]!;
     expect(tc.attrs.name).toBe(nasty);
     const failure = all(doc, 'failure')[0]!;
-    expect(failure.text).toContain('out: red & <x/>');
+    // Colour codes are dropped; a bell (and any other control character) is shown, as on the terminal.
+    expect(failure.text).toContain('out: red\\x07 & <x/>');
     expect(failure.text).toContain('expected: <1>');
     expect(xml).not.toContain('\u001b');
+    expect(all(doc, 'system-out')[0]!.text).toContain('line1\nline2 \\x00 ]]>');
     expect(all(doc, 'property').find((p) => p.attrs.name === 'param.x<y')?.attrs.value).toBe('p&q');
   });
 });

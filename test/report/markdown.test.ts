@@ -60,4 +60,26 @@ describe('summary.md', () => {
     const row = md(r.end('passed')).split('\n').find((l) => l.startsWith('| steps'))!;
     expect(row).toBe('| steps | 1. a \\| b<br>c (`exec`) | passed | 1.2s | command ok |');
   });
+
+  it.each([
+    ['an image (a tracking pixel)', '![x](https://evil.example/p.png)', '\\!\\[x\\](https://evil.example/p.png)'],
+    ['HTML', '<img src=x onerror=alert(1)>', '\\<img src=x onerror=alert(1)\\>'],
+    ['a heading, a list and a fake status on new lines', '# x\n- **Status: PASSED**', '\\# x<br>- \\*\\*Status: PASSED\\*\\*'],
+    ['a formula and an entity', '$\\huge x$ &lt;', '\\$\\\\huge x\\$ \\&lt;'],
+    ['a list marker at the start', '- x', '\\- x'],
+    ['control characters, bidi', 'a\u001b]0;t\u0007\u202eb', 'a\\\\x1b\\]0;t\\\\x07\\\\u202eb'],
+  ])('drill text shows as text, not Markdown or HTML: %s', (_, hostile, shown) => {
+    const r = new Run();
+    r.emit({ type: 'drill.start', drill: { name: 'n', title: hostile, file: '/repo/x.yaml' }, runId: 'r1', runDir: '/tmp/r1', params: { p: `${hostile}\`|` }, dryRun: false }, 0);
+    r.phase('steps').stepStart('steps', 0, hostile).stepEnd('steps', 0, hostile, 'failed', 5, { error: hostile });
+    const text = md(r.end('failed', hostile));
+    expect(text.split('\n')[0]).toBe(`# ${shown}`);
+    expect(text).toContain(`**Status: FAILED** — ${shown}`);
+    expect(text).toContain(`| steps | 1. ${shown.replace(/\|/g, '\\|')} (\`exec\`) |`);
+    expect(text).toContain(`- step "${shown}" (line 10): ${shown}`);
+    // the param in a code span: a longer fence around the backtick, the pipe escaped for the table
+    expect(text).toMatch(/\| Params \| `` p=.*`\\\| `` \|/);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
 });

@@ -11,10 +11,11 @@ import { planDrill, wrap } from '../../engine/plan.js';
 import { DrillRun } from '../../engine/run.js';
 import { CommandRunner } from '../../exec/runner.js';
 import type { LabEnv } from '../../labs/types.js';
+import { visible, visibleLines } from '../../report/escape.js';
 import { openJournal } from '../../report/journal.js';
 import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
-import { EXIT, exitCodeOfStatus } from '../exit.js';
+import { EXIT, exitCodeOfStatus, printWarnings } from '../exit.js';
 import { modules } from '../modules.js';
 
 export interface RunFlags {
@@ -34,7 +35,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     const hint = didYouMean(flags.only, drill.steps.map((s) => s.name));
     throw new UsageError(`--only "${flags.only}": no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${drill.steps.map((s) => s.name).join(', ')})`);
   }
-  for (const w of drill.warnings) process.stderr.write(`${w.file}:${w.line}:${w.col}: warning: ${w.message}\n`);
+  printWarnings(drill.warnings);
   const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
   const labStateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
 
@@ -42,7 +43,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     const runner = new CommandRunner();
     const env: LabEnv = { runner, signal: new AbortController().signal, log: () => {}, drillDir: drill.dir, stateDir: labStateDir };
     const lab = drill.provider.create(drill.lab, env);
-    process.stdout.write(`${planDrill(drill, lab, runDir, flags.only).join('\n')}\n\n(dry run: nothing was run)\n`);
+    process.stdout.write(`${planDrill(drill, lab, runDir, flags.only).map(visible).join('\n')}\n\n(dry run: nothing was run)\n`);
     return EXIT.passed;
   }
 
@@ -57,7 +58,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     const { treeProgress } = await import('../../report/progress/tree.js');
     tree = treeProgress(drill, events);
   } else {
-    events.subscribe(plainProgress((line) => process.stdout.write(`${line}\n`)));
+    events.subscribe(plainProgress((line) => process.stdout.write(`${visible(line)}\n`)));
   }
 
   const interrupt = new AbortController();
@@ -89,7 +90,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     } catch {
       // the journal is what matters on a hard exit
     }
-    process.stderr.write(`kdrill: exiting now. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}\n`);
+    process.stderr.write(`${visible(`kdrill: exiting now. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}`)}\n`);
     hardExit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
@@ -100,7 +101,9 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     const result = await engine.run();
     await tree?.done();
     const { files } = writeReports(runDir, events.events);
-    process.stdout.write(`\n${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}\nreports: ${path.relative(process.cwd(), runDir) || runDir} (${files.map((f) => path.basename(f)).join(', ')})\n`);
+    const verdict = `${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}`;
+    const reports = `reports: ${path.relative(process.cwd(), runDir) || runDir} (${files.map((f) => path.basename(f)).join(', ')})`;
+    process.stdout.write(`\n${visible(verdict)}\n${visible(reports)}\n`);
     // A Ctrl-C after the drill ended (while the reports were written) is still a Ctrl-C to the caller.
     if (interrupts > 0 && result.status !== 'interrupted') {
       process.stderr.write(`kdrill: ${result.status} before the interrupt; exit ${EXIT.interrupted} for the interrupt\n`);
@@ -146,21 +149,23 @@ class Prompt {
   constructor() {
     // readline swallows Ctrl-C on a terminal; hand it to the process so the restore still runs.
     this.rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+    // stdin ended (closed, /dev/null): no more questions; the restore still runs without them.
+    this.rl.on('close', () => (this.closed = true));
   }
 
   async beforeStep(step: Step, phase: Phase, i: number, n: number, plan: string[]): Promise<boolean> {
     const head = phase === 'restore' ? `restore ${i + 1}/${n}` : `step ${i + 1}/${n}`;
-    const lines = [`\n── ${head}: ${step.name} (${step.action})`];
+    const lines = ['', `── ${head}: ${step.name} (${step.action})`];
     if (step.explain) lines.push(...wrap(step.explain, 78).map((l) => `   ${l}`));
     if (plan.length) lines.push('   it will run:', ...plan.map((l) => `     ${l}`));
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${lines.map(visible).join('\n')}\n`);
     if (phase === 'restore') return (await this.ask('   [Enter] run it ')) !== null;
     const answer = await this.ask('   [Enter] run it, [s] skip the remaining steps and restore: ');
     return answer !== null && answer.trim().toLowerCase() !== 's';
   }
 
   async onFailure(step: Step, error: string): Promise<void> {
-    process.stdout.write(`\n✖ ${step.name} failed: ${error}\n  The lab is left as it is so you can look at it.\n`);
+    process.stdout.write(`\n✖ ${visible(step.name)} failed: ${visibleLines(error)}\n  The lab is left as it is so you can look at it.\n`);
     await this.ask('  [Enter] run the restore ');
   }
 

@@ -1,4 +1,5 @@
 import type { EventBus } from '../../engine/events.js';
+import { visible, visibleLines } from '../escape.js';
 import { ProgressSlots, type DrillShape, type Slot } from './slots.js';
 
 export interface TreeOptions {
@@ -29,20 +30,21 @@ export function treeProgress(drill: DrillShape, bus: EventBus, options: TreeOpti
     const logger = new ListrLogger({ useIcons: true, toStderr: [], processOutput });
     type Wrapper = { title: string; output: string; newListr: (...a: any[]) => unknown };
 
+    // The slots keep the true text; what listr2 draws (and colours) is escaped here.
     const leaf = (s: Slot) => ({
-      title: s.title,
+      title: visible(s.title),
       rendererOptions: { outputBar: Infinity, persistentOutput: true },
       task: async (_: unknown, task: Wrapper) => {
-        task.title = s.title;
-        for (const line of s.lines) task.output = line;
-        s.onLine = (line) => (task.output = line);
-        s.onTitle = (title) => (task.title = title);
+        task.title = visible(s.title);
+        for (const line of s.lines) task.output = visible(line);
+        s.onLine = (line) => (task.output = visible(line));
+        s.onTitle = (title) => (task.title = visible(title));
         const r = await s.result;
         s.onLine = undefined;
         s.onTitle = undefined;
-        if (r.title) task.title = r.title;
-        if (r.status === 'skipped') (task as unknown as { skip(m?: string): void }).skip(r.message);
-        if (r.status === 'failed') throw new Error(r.message ?? `${s.title} failed`);
+        if (r.title) task.title = visible(r.title);
+        if (r.status === 'skipped') (task as unknown as { skip(m?: string): void }).skip(r.message && visible(r.message));
+        if (r.status === 'failed') throw new Error(visible(r.message ?? `${s.title} failed`));
       },
     });
     const group = (title: string, prefix: string) => {
@@ -73,7 +75,7 @@ export function treeProgress(drill: DrillShape, bus: EventBus, options: TreeOpti
   return {
     async done() {
       await running.catch((err: unknown) => {
-        process.stderr.write(`kdrill: progress display failed: ${String(err)}\n`);
+        process.stderr.write(`${visibleLines(`kdrill: progress display failed: ${String(err)}`)}\n`);
       });
     },
   };
