@@ -264,7 +264,8 @@ describe.skipIf(skipKindStandIn)('kind CLI test double: kind-shaped nodes with k
       await waitEtcdHealthy(labCluster, { members: 3 });
       await lab.down({});
       expect(clusterContainers(labCluster)).toEqual([]);
-      expect(existsSync(labEnv.stateDir)).toBe(true);
+      // What kdrill kept of the cluster (marker, kubeconfig, etcd client keys) went with it.
+      expect(existsSync(labEnv.stateDir)).toBe(false);
     } finally {
       restore();
     }
