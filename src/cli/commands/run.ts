@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +10,7 @@ import { planDrill, wrap } from '../../engine/plan.js';
 import { DrillRun } from '../../engine/run.js';
 import { CommandRunner } from '../../exec/runner.js';
 import type { LabEnv } from '../../labs/types.js';
+import { checkLengths, makeRunDir } from '../../report/dir.js';
 import { openJournal } from '../../report/journal.js';
 import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
@@ -37,6 +37,10 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   for (const w of drill.warnings) process.stderr.write(`${w.file}:${w.line}:${w.col}: warning: ${w.message}\n`);
   const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
   const labStateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
+  checkLengths(labStateDir, (why) => {
+    throw new UsageError(`the lab's state folder ${labStateDir}: ${why}`);
+  });
+  reportDir(runDir, flags);
 
   if (flags.dryRun) {
     const runner = new CommandRunner();
@@ -46,7 +50,6 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     return EXIT.passed;
   }
 
-  mkdirSync(runDir, { recursive: true });
   const events = new EventBus();
   const journal = openJournal(path.join(runDir, 'journal.jsonl'));
   events.subscribe(journal.write);
@@ -112,6 +115,16 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     prompt?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The run's report folder is made before anything runs; a dry run writes nothing and only warns. */
+function reportDir(runDir: string, flags: RunFlags): void {
+  try {
+    makeRunDir(runDir, `--report-dir ${flags.reportDir}`, !flags.dryRun);
+  } catch (err) {
+    if (!flags.dryRun || !(err instanceof UsageError)) throw err;
+    process.stderr.write(`kdrill: warning: a real run would stop here: ${err.message}\n`);
   }
 }
 
