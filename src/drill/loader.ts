@@ -170,6 +170,7 @@ class DrillChecker {
       this.addZod(parsed.error, ['lab']);
       return undefined;
     }
+    for (const p of provider.specProblems?.(parsed.data, { drillDir: this.dir }) ?? []) this.add(['lab', p.key], p.message);
     return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, { drillDir: this.dir }), offers: provider.capabilities(parsed.data) };
   }
 
