@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidDrillError, type Problem } from '../engine/errors.js';
 import { NODE_SELECTORS, type ActionModule, type InvariantModule, type Modules, type ParamFiles, type ProbeModule } from '../engine/types.js';
@@ -8,9 +7,11 @@ import { CAPABILITIES, type Capability, type LabProvider } from '../labs/types.j
 import { parseDuration } from './duration.js';
 import { applyOverrides, substitute, type SubstitutionProblem } from './params.js';
 import { formatPath, Positions, type Path } from './positions.js';
+import { readSmallText, UnreadableFile } from './read.js';
 import { drillSchema } from './schema.js';
 import { unknownName } from './suggest.js';
 import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, type Check, type Drill, type ParamValue, type Step } from './types.js';
+import { parseOne, YamlError, type YamlText } from './yaml.js';
 
 export interface LoadOptions {
   /** The modules names resolve to (src/cli/modules.ts: every registry). */
@@ -21,18 +22,25 @@ export interface LoadOptions {
 
 /** Reads, checks and resolves a drill file. Throws InvalidDrillError with every problem found. */
 export function loadDrill(file: string, opts: LoadOptions): Drill {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InvalidDrillError([{ file, line: 1, col: 1, message: `cannot read drill: ${(err as Error).message}` }]);
-  }
-  return parseDrill(text, file, opts);
+  return parseDrill(readDrillText(file), file, opts);
 }
 
-export function parseDrill(text: string, file: string, opts: LoadOptions): Drill {
-  return new DrillChecker(text, file, opts).check();
+/** A drill file's text: a regular UTF-8 file of a sane size, or an InvalidDrillError saying why not. */
+export function readDrillText(file: string): string {
+  try {
+    return readSmallText(file);
+  } catch (err) {
+    if (err instanceof UnreadableFile) throw new InvalidDrillError([{ file, line: err.line, col: err.col, message: err.message }]);
+    throw err;
+  }
 }
+
+/** Checks a drill's text (or its YAML, already parsed by discovery). */
+export function parseDrill(source: string | YamlText, file: string, opts: LoadOptions): Drill {
+  return new DrillChecker(source, file, opts).check();
+}
+
+const DRILL = { noun: 'drill', starts: 'apiVersion: kdrill/v1 and kind: Drill' };
 
 type Raw = Record<string, unknown>;
 const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,22 +50,20 @@ class DrillChecker {
   private positions!: Positions;
   private readonly dir: string;
 
-  constructor(private readonly text: string, private readonly file: string, private readonly opts: LoadOptions) {
+  constructor(private readonly source: string | YamlText, private readonly file: string, private readonly opts: LoadOptions) {
     this.dir = path.dirname(path.resolve(file));
   }
 
   check(): Drill {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(this.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        this.problems.push({ file: this.file, line: pos.line, col: pos.col, message: `YAML: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}` });
-      }
-      throw new InvalidDrillError(this.problems);
+    let parsed: ReturnType<typeof parseOne>;
+    try {
+      parsed = parseOne(this.source, DRILL);
+    } catch (err) {
+      if (err instanceof YamlError) throw new InvalidDrillError(err.problems.map((p) => ({ file: this.file, ...p })));
+      throw err;
     }
-    this.positions = new Positions(doc, lineCounter);
-    const raw: unknown = doc.toJS();
+    this.positions = new Positions(parsed.doc, parsed.lineCounter);
+    const raw = parsed.value;
     if (!isObj(raw)) {
       this.add([], 'a drill must be a YAML mapping with apiVersion: kdrill/v1 and kind: Drill');
       throw new InvalidDrillError(this.problems);
@@ -164,6 +170,7 @@ class DrillChecker {
       this.addZod(parsed.error, ['lab']);
       return undefined;
     }
+    for (const p of provider.specProblems?.(parsed.data, { drillDir: this.dir }) ?? []) this.add(['lab', p.key], p.message);
     return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, { drillDir: this.dir }), offers: provider.capabilities(parsed.data) };
   }
 
@@ -312,10 +319,6 @@ class DrillChecker {
       }
     }
   }
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim();
 }
 
 function dedupe(problems: Problem[]): Problem[] {

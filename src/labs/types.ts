@@ -138,6 +138,8 @@ export interface LabProvider<S extends { provider: string } = any> {
   etcdTransport?(spec: S): 'grpc' | 'exec';
   /** Node names known before the lab exists (used by `validate` to check `node:` params). */
   nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
+  /** What is wrong with the files a spec names (a kind config), by their key in `lab:`, for `validate`. */
+  specProblems?(spec: S, ctx: { drillDir: string }): Array<{ key: string; message: string }>;
   create(spec: S, env: LabEnv): Lab;
 }
 

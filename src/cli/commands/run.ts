@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,6 +11,7 @@ import { DrillRun } from '../../engine/run.js';
 import { CommandRunner } from '../../exec/runner.js';
 import type { LabEnv } from '../../labs/types.js';
 import { visible, visibleLines } from '../../report/escape.js';
+import { checkLengths, makeRunDir } from '../../report/dir.js';
 import { openJournal } from '../../report/journal.js';
 import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
@@ -38,6 +38,10 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   printWarnings(drill.warnings);
   const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
   const labStateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
+  checkLengths(labStateDir, (why) => {
+    throw new UsageError(`the lab's state folder ${labStateDir}: ${why}`);
+  });
+  reportDir(runDir, flags);
 
   if (flags.dryRun) {
     const runner = new CommandRunner();
@@ -47,7 +51,6 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     return EXIT.passed;
   }
 
-  mkdirSync(runDir, { recursive: true });
   const events = new EventBus();
   const journal = openJournal(path.join(runDir, 'journal.jsonl'));
   events.subscribe(journal.write);
@@ -115,6 +118,16 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     prompt?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The run's report folder is made before anything runs; a dry run writes nothing and only warns. */
+function reportDir(runDir: string, flags: RunFlags): void {
+  try {
+    makeRunDir(runDir, `--report-dir ${flags.reportDir}`, !flags.dryRun);
+  } catch (err) {
+    if (!flags.dryRun || !(err instanceof UsageError)) throw err;
+    process.stderr.write(`kdrill: warning: a real run would stop here: ${err.message}\n`);
   }
 }
 

@@ -1,22 +1,30 @@
-import { findDrills } from '../../drill/discover.js';
-import { loadDrill } from '../../drill/loader.js';
+import { discover } from '../../drill/discover.js';
+import { parseDrill } from '../../drill/loader.js';
 import { InvalidDrillError } from '../../engine/errors.js';
 import { visible } from '../../report/escape.js';
 import { EXIT, printWarnings, problemLines } from '../exit.js';
 import { modules } from '../modules.js';
 
-/** Checks every drill and prints every problem as path:line:col; exit 2 when any is found. */
+/**
+ * Checks every drill and prints every problem as path:line:col; exit 2 when any is found. YAML files
+ * that are not drills (kind configs, manifests) are named on stderr with the reason, and not counted.
+ */
 export async function validateCommand(paths: string[]): Promise<number> {
-  const files = findDrills(paths);
-  if (files.length === 0) {
-    process.stderr.write(`${visible(`kdrill: no drill files found in ${paths.join(', ')}`)}\n`);
-    return EXIT.invalid;
-  }
+  const found = discover(paths);
+  let good = 0;
   let bad = 0;
-  for (const file of files) {
+  let skipped = 0;
+  for (const f of found) {
+    if (f.kind === 'skipped') {
+      skipped++;
+      process.stderr.write(`${visible(`skipped: ${f.file}: ${f.reason}`)}\n`);
+      continue;
+    }
     try {
-      const d = loadDrill(file, { modules });
-      process.stdout.write(`${visible(`ok    ${file} (${d.steps.length} steps, ${d.restore.length} restore)`)}\n`);
+      if (f.kind === 'invalid') throw f.error;
+      const d = parseDrill(f.yaml, f.file, { modules });
+      good++;
+      process.stdout.write(`${visible(`ok    ${f.file} (${d.steps.length} steps, ${d.restore.length} restore)`)}\n`);
       printWarnings(d.warnings);
     } catch (err) {
       if (!(err instanceof InvalidDrillError)) throw err;
@@ -24,6 +32,10 @@ export async function validateCommand(paths: string[]): Promise<number> {
       process.stderr.write(`${problemLines(err)}\n`);
     }
   }
-  process.stdout.write(`${files.length - bad} valid, ${bad} invalid\n`);
+  if (good + bad === 0) {
+    process.stderr.write(`${visible(`kdrill: no drill files found in ${paths.join(', ')}${skipped ? ` (${skipped} skipped, above)` : ''}`)}\n`);
+    return EXIT.invalid;
+  }
+  process.stdout.write(`${good} valid, ${bad} invalid${skipped ? `, ${skipped} skipped` : ''}\n`);
   return bad > 0 ? EXIT.invalid : EXIT.passed;
 }

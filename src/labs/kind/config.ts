@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { readSmallText, UnreadableFile } from '../../drill/read.js';
+import { parseOne, YamlError } from '../../drill/yaml.js';
 import type { LabNode } from '../types.js';
 
 /** kind's labels on every node container (and on the external load balancer). */
@@ -21,14 +22,30 @@ export function kindNodeNames(roles: ReadonlyArray<'control-plane' | 'worker'>):
   });
 }
 
-/** The roles declared by a kind Cluster config; no `nodes` means kind's default: one control plane. */
-export function rolesOfConfig(text: string, where = 'kind config'): Array<'control-plane' | 'worker'> {
-  const doc = parse(text) as { kind?: string; nodes?: Array<{ role?: string }> } | null;
-  if (!doc || doc.kind !== 'Cluster') throw new Error(`${where}: not a kind Cluster config (expected kind: Cluster)`);
-  const nodes = doc.nodes ?? [{ role: 'control-plane' }];
-  return nodes.map((n, i) => {
-    const role = n.role ?? 'control-plane';
-    if (role !== 'control-plane' && role !== 'worker') throw new Error(`${where}: nodes[${i}].role "${role}" (expected control-plane or worker)`);
+const KIND_CONFIG = { noun: 'kind config', starts: 'kind: Cluster and apiVersion: kind.x-k8s.io/v1alpha4' };
+
+/**
+ * The roles declared by a kind Cluster config (kind needs both `kind: Cluster` and its apiVersion);
+ * no `nodes` means kind's default: one control plane. Anything else throws, naming `where`.
+ */
+export function rolesOfConfig(text: string, where = 'the file'): Array<'control-plane' | 'worker'> {
+  let doc: unknown;
+  try {
+    doc = parseOne(text, KIND_CONFIG).value;
+  } catch (err) {
+    if (!(err instanceof YamlError)) throw err;
+    const p = err.problems[0]!;
+    throw new Error(`${where}:${p.line}:${p.col}: ${p.message}`);
+  }
+  const cluster = doc as { kind?: unknown; apiVersion?: unknown; nodes?: unknown } | null;
+  if (typeof cluster !== 'object' || cluster === null || cluster.kind !== 'Cluster' || !/^kind\.x-k8s\.io\//.test(String(cluster.apiVersion))) {
+    throw new Error(`${where} is not a kind Cluster config (expected ${KIND_CONFIG.starts})`);
+  }
+  const nodes = cluster.nodes ?? [{ role: 'control-plane' }];
+  if (!Array.isArray(nodes)) throw new Error(`${where}: nodes must be a list of nodes, each with a role`);
+  return nodes.map((n: unknown, i) => {
+    const role = (n as { role?: unknown } | null)?.role ?? 'control-plane';
+    if (role !== 'control-plane' && role !== 'worker') throw new Error(`${where}: nodes[${i}].role ${JSON.stringify(role)} (expected control-plane or worker)`);
     return role;
   });
 }
@@ -44,7 +61,7 @@ export function nodesOfConfig(cluster: string, roles: ReadonlyArray<'control-pla
 
 export const loadBalancerName = (cluster: string): string => `${cluster}-external-load-balancer`;
 
-/** The chapter's topology, used when the config file cannot be read (validate from another folder). */
+/** The chapter's topology, for node names when the config cannot be read (validate refuses the drill then). */
 export const DEFAULT_ROLES = ['control-plane', 'control-plane', 'control-plane', 'worker', 'worker'] as const;
 
 /**
@@ -58,5 +75,25 @@ export function resolveConfig(config: string, drillDir?: string): string | undef
 
 export function readRoles(config: string, drillDir?: string): Array<'control-plane' | 'worker'> | undefined {
   const file = resolveConfig(config, drillDir);
-  return file ? rolesOfConfig(readFileSync(file, 'utf8'), file) : undefined;
+  return file ? rolesOfConfig(readConfigText(file), file) : undefined;
+}
+
+/** What is wrong with the config a drill names, for `validate`: not found, not a small text file, not a kind Cluster config. */
+export function configProblem(config: string, drillDir: string): string | undefined {
+  if (!resolveConfig(config, drillDir)) return `kind config not found: ${path.resolve(drillDir, config)} (a relative path is taken from the drill's folder)`;
+  try {
+    readRoles(config, drillDir);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function readConfigText(file: string): string {
+  try {
+    return readSmallText(file);
+  } catch (err) {
+    if (!(err instanceof UnreadableFile)) throw err;
+    throw new Error(`${file}${err.line > 1 || err.col > 1 ? `:${err.line}:${err.col}` : ''}: ${err.message}`);
+  }
 }

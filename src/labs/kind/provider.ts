@@ -1,5 +1,5 @@
 import type { LabEnv, LabProvider } from '../types.js';
-import { DEFAULT_ROLES, kindNodeNames, readRoles } from './config.js';
+import { configProblem, DEFAULT_ROLES, kindNodeNames, readRoles } from './config.js';
 import { KIND_CAPABILITIES, KindLab, kindEtcdTransport } from './lab.js';
 import { kindSpecSchema, type KindSpec } from './spec.js';
 
@@ -10,8 +10,9 @@ export const kindProvider: LabProvider<KindSpec> = {
   capabilities: () => KIND_CAPABILITIES,
   etcdTransport: (spec) => kindEtcdTransport(spec),
   /**
-   * The node names the config declares. The loader does not pass the drill's folder yet, so a
-   * relative config is also looked up from the working folder, then the chapter's topology is assumed.
+   * The node names the config declares (a relative config is looked up from the drill's folder, then
+   * the working folder). A config that cannot be read gives the chapter's topology here; specProblems
+   * says why it cannot, so validate refuses the drill.
    */
   nodeNames(spec: KindSpec, ctx?: { drillDir?: string }): string[] {
     let roles: Array<'control-plane' | 'worker'> | undefined;
@@ -21,6 +22,11 @@ export const kindProvider: LabProvider<KindSpec> = {
       roles = undefined;
     }
     return kindNodeNames(roles ?? [...DEFAULT_ROLES]).map((n) => n.name);
+  },
+  /** The config must be there, a small text file, and a kind Cluster config: else `kind create` is the first to say. */
+  specProblems(spec: KindSpec, ctx: { drillDir: string }) {
+    const problem = configProblem(spec.config, ctx.drillDir);
+    return problem ? [{ key: 'config', message: problem }] : [];
   },
   create: (spec: KindSpec, env: LabEnv) => new KindLab(spec, env),
 };

@@ -73,10 +73,15 @@ describe('kind node names from the config (pure)', () => {
 
   it.each([
     ['kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n', ['control-plane']],
-    ['kind: Cluster\nnodes:\n- role: control-plane\n- role: worker\n', ['control-plane', 'worker']],
+    ['kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n', ['control-plane', 'worker']],
   ])('roles of %j', (text, roles) => expect(rolesOfConfig(text)).toEqual(roles));
 
-  it.each(['kind: Pod\n', 'kind: Cluster\nnodes:\n- role: master\n'])('refuses %j', (text) => expect(() => rolesOfConfig(text)).toThrow());
+  it.each([
+    ['kind: Pod\n', /not a kind Cluster config/],
+    ['kind: Cluster\nnodes: [{role: worker}]\n', /not a kind Cluster config \(expected kind: Cluster and apiVersion: kind\.x-k8s\.io/], // kind needs its apiVersion
+    ['kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: master\n', /nodes\[0\]\.role "master"/],
+    ['kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes: 3\n', /nodes must be a list/],
+  ])('refuses %j', (text, why) => expect(() => rolesOfConfig(text)).toThrow(why));
 
   it('a single control plane has no load balancer', () => {
     expect(nodesOfConfig('k', ['control-plane', 'worker']).map((n) => n.name)).toEqual(['control-plane', 'worker']);

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/drill/discover.js';
+import { parseYaml } from '../../src/drill/yaml.js';
+
+describe('classify: which YAML files in a folder are drills (parsed, not matched as text)', () => {
+  it.each([
+    ['apiVersion: kdrill/v1\nkind: Drill\n', 'drill'],
+    ['{apiVersion: kdrill/v1, kind: Drill}\n', 'drill'],
+    ['"apiVersion": \'kdrill/v1\'\n', 'drill'],
+    ['# a comment first\n\n  apiVersion:   kdrill/v1\n', 'drill'],
+    ['apiVersion: kdril/v1\n', 'drill'],
+    ['apiVerison: kdrill/v1\n', 'drill'],
+    ['apiversion: kdrill/v1\n', 'drill'],
+    ['kind: Drill\n', 'drill'],
+    ['apiVersion: v1\nsteps: []\n', 'drill'],
+    ['lab: {provider: local}\n', 'drill'],
+    ['', 'drill'],
+    ['# only a comment\n', 'drill'],
+    ['apiVersion: kdrill/v1\nsteps: [\n', 'drill'],
+    ['apiVersion: v1\nkind: Namespace\n---\napiVersion: kdrill/v1\n', 'drill'],
+    ['kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n', { skip: 'not a kdrill drill (apiVersion: kind.x-k8s.io/v1alpha4)' }],
+    ['apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n', { skip: 'not a kdrill drill (apiVersion: apps/v1)' }],
+    ['apiVersion: "v1\\u001b[31m"\n', { skip: 'not a kdrill drill (apiVersion: "v1\\u001b[31m")' }],
+    ['a: &a [x, x]\nb: [*a, *a]\napiVersion: v1\n', { skip: 'not a kdrill drill (apiVersion: v1)' }],
+    ['services: {web: {image: nginx}}\n', { invalid: expect.stringMatching(/^not a kdrill drill, and no apiVersion/) }],
+    ['- a list\n', { invalid: expect.stringMatching(/^not a kdrill drill/) }],
+  ])('%j → %j', (text, verdict) => expect(classify(parseYaml(text))).toEqual(verdict));
+});
