@@ -138,6 +138,8 @@ export interface LabProvider<S extends { provider: string } = any> {
   etcdTransport?(spec: S): 'grpc' | 'exec';
   /** Node names known before the lab exists (used by `validate` to check `node:` params). */
   nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
+  /** How many etcd members a lab of this spec has, known before it exists (`validate` checks `node: follower`). */
+  etcdMembers?(spec: S, ctx?: { drillDir?: string }): number;
   create(spec: S, env: LabEnv): Lab;
 }
 

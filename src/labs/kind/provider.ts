@@ -9,18 +9,20 @@ export const kindProvider: LabProvider<KindSpec> = {
   schema: kindSpecSchema,
   capabilities: () => KIND_CAPABILITIES,
   etcdTransport: (spec) => kindEtcdTransport(spec),
-  /**
-   * The node names the config declares. The loader does not pass the drill's folder yet, so a
-   * relative config is also looked up from the working folder, then the chapter's topology is assumed.
-   */
-  nodeNames(spec: KindSpec, ctx?: { drillDir?: string }): string[] {
-    let roles: Array<'control-plane' | 'worker'> | undefined;
-    try {
-      roles = readRoles(spec.config, ctx?.drillDir);
-    } catch {
-      roles = undefined;
-    }
-    return kindNodeNames(roles ?? [...DEFAULT_ROLES]).map((n) => n.name);
-  },
+  nodeNames: (spec: KindSpec, ctx?: { drillDir?: string }): string[] => kindNodeNames(rolesOf(spec, ctx?.drillDir)).map((n) => n.name),
+  /** Stacked etcd: one member on each control-plane node. */
+  etcdMembers: (spec: KindSpec, ctx?: { drillDir?: string }): number => rolesOf(spec, ctx?.drillDir).filter((r) => r === 'control-plane').length,
   create: (spec: KindSpec, env: LabEnv) => new KindLab(spec, env),
 };
+
+/**
+ * The roles the config declares: relative to the drill's folder, else to the working folder; the
+ * chapter's topology when it cannot be read.
+ */
+function rolesOf(spec: KindSpec, drillDir?: string): Array<'control-plane' | 'worker'> {
+  try {
+    return readRoles(spec.config, drillDir) ?? [...DEFAULT_ROLES];
+  } catch {
+    return [...DEFAULT_ROLES];
+  }
+}
