@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { argv, duration } from '../drill/schema.js';
+import { argv, envVars, exitCode, positiveDuration } from '../drill/schema.js';
 import { parseDuration } from '../drill/duration.js';
 import { prettyCommand } from '../exec/errors.js';
 import type { ActionModule } from '../engine/types.js';
 
 const params = z.strictObject({
   run: argv,
-  timeout: duration.optional().describe('Kill the command after this long (default: the step timeout)'),
-  env: z.record(z.string(), z.string()).optional(),
+  timeout: positiveDuration.optional().describe('Kill the command after this long (default: the step timeout)'),
+  env: envVars.optional(),
   cwd: z.string().optional().describe('Working folder, relative to the drill file'),
-  exitCode: z.number().int().default(0).describe('The exit code that counts as success'),
+  exitCode: exitCode.default(0).describe('The exit code that counts as success'),
 });
 
 /** Runs a command on the host. */
@@ -17,7 +17,7 @@ export const exec: ActionModule<z.infer<typeof params>> = {
   name: 'exec',
   summary: 'run a host command (argv array)',
   params,
-  files: { input: ['cwd'] },
+  files: { folders: ['cwd'] },
   plan: (p) => [prettyCommand(p.run)],
   async run(ctx, p) {
     const result = await ctx.runner.run(p.run, {

@@ -28,7 +28,7 @@ export function drillJsonSchema({ actions, invariants, probes, labs: labProvider
   ).meta({ id: 'step' });
   const labs = z.union(Object.values(labProviders).map((p) => p.schema.describe(p.summary)) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   const full = drillSchema.extend({
-    lab: labs,
+    lab: labs.optional().describe(drillSchema.shape.lab.description ?? ''),
     invariants: checks.optional().describe('The steady state: checked before the first step and after every step'),
     probes: z.array(checkUnion(probes).meta({ id: 'probe' })).optional(),
     steps: z.array(step).min(1),

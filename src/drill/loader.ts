@@ -1,15 +1,18 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { InvalidDrillError, type Problem } from '../engine/errors.js';
-import { NODE_SELECTORS, type ActionModule, type InvariantModule, type Modules, type ParamFiles, type ProbeModule } from '../engine/types.js';
-import { CAPABILITIES, type Capability, type LabProvider } from '../labs/types.js';
-import { parseDuration } from './duration.js';
-import { applyOverrides, substitute, type SubstitutionProblem } from './params.js';
+import type { ActionModule, InvariantModule, Modules, ParamFiles, ProbeModule } from '../engine/types.js';
+import { CAPABILITIES } from '../labs/types.js';
+import { durationProblem, parseDuration } from './duration.js';
+import { resolveFiles } from './files.js';
+import { nodeProblem, type LabInfo } from './lab.js';
+import { applyOverrides, paramProblems, substitute, type SubstitutionProblem } from './params.js';
 import { formatPath, Positions, type Path } from './positions.js';
 import { readSmallText, UnreadableFile } from './read.js';
 import { drillSchema } from './schema.js';
-import { unknownName } from './suggest.js';
+import { didYouMean, unknownName } from './suggest.js';
+import { outlasting } from './timing.js';
+import { knownKeys, PARSE, plainIssues, show } from './words.js';
 import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, type Check, type Drill, type ParamValue, type Step } from './types.js';
 import { parseOne, YamlError, type YamlText } from './yaml.js';
 
@@ -47,6 +50,7 @@ const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !
 
 class DrillChecker {
   private problems: Problem[] = [];
+  private warnings: Drill['warnings'] = [];
   private positions!: Positions;
   private readonly dir: string;
 
@@ -76,8 +80,8 @@ class DrillChecker {
     const { params: _defaults, ...rest } = raw;
     const drill: Raw = { ...(substitute(rest, params, [], subst) as Raw), ...(raw.params !== undefined ? { params: raw.params } : {}) };
 
-    const envelope = drillSchema.safeParse(drill);
-    if (!envelope.success) this.addZod(envelope.error, []);
+    const envelope = drillSchema.safeParse(drill, PARSE);
+    if (!envelope.success) this.addZod(envelope.error, [], drillSchema);
 
     const same = (v: unknown) => v;
     const lab = this.lab(drill.lab);
@@ -106,7 +110,7 @@ class DrillChecker {
       probes: drillProbes,
       steps,
       restore,
-      warnings: restore.length > 0 ? [] : this.unrestored(steps),
+      warnings: [...(restore.length > 0 ? [] : this.unrestored(steps)), ...this.warnings].sort((a, b) => a.line - b.line || a.col - b.col),
     };
   }
 
@@ -120,28 +124,39 @@ class DrillChecker {
   }
 
   private add(p: Path, message: string, key = false): void {
+    this.addAt(p, p, message, key);
+  }
+
+  /**
+   * A problem positioned at `pos` but named by `name` (an unknown key is named by its parent). Words
+   * that finish a sentence ("is required", "must be …") follow the name; others follow a colon.
+   */
+  private addAt(pos: Path, name: Path, message: string, key = true): void {
+    const { line, col } = this.positions.at(pos, key);
+    this.problems.push({ file: this.file, line, col, message: named(name, message) });
+  }
+
+  private warn(p: Path, message: string, key = false): void {
     const { line, col } = this.positions.at(p, key);
-    const where = formatPath(p);
-    this.problems.push({ file: this.file, line, col, message: where ? `${where}: ${message}` : message });
+    this.warnings.push({ file: this.file, line, col, message: named(p, message) });
   }
 
-  /** A problem positioned at `pos` (a key) but named by its parent `name`. */
-  private addAt(pos: Path, name: Path, message: string): void {
-    const { line, col } = this.positions.at(pos, true);
-    const where = formatPath(name);
-    this.problems.push({ file: this.file, line, col, message: where ? `${where}: ${message}` : message });
-  }
-
-  private addZod(error: z.ZodError, base: Path): void {
-    for (const issue of error.issues) {
-      const p = [...base, ...(issue.path as (string | number)[])];
-      if (issue.code === 'unrecognized_keys') {
-        for (const k of issue.keys) this.addAt([...p, k], p, `unknown key "${k}"`);
-      } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-        this.add(p, issue.message);
-      } else {
-        this.add(p, issue.message);
+  /** zod's issues, in the operator's words; an unknown key with the nearest known one (`schema` knows them). */
+  private addZod(error: z.ZodError, base: Path, schema: z.ZodType, extraKeys: readonly string[] = []): void {
+    const issues = plainIssues(error.issues).map((i) => ({ ...i, at: [...base, ...(i.path as Array<string | number>)] as Path }));
+    const hinted = new Set<string>();
+    for (const issue of issues.filter((i) => i.keys)) {
+      const known = [...knownKeys(schema, issue.path), ...extraKeys];
+      for (const k of issue.keys!) {
+        const hint = didYouMean(k, known);
+        if (hint) hinted.add(formatPath([...issue.at, hint]));
+        this.addAt([...issue.at, k], issue.at, unknownName('key', k, known));
       }
+    }
+    for (const issue of issues.filter((i) => !i.keys)) {
+      // `stpes:` is one mistake: "did you mean steps?" says it, "steps is required" would say it twice.
+      if (issue.message.startsWith('is required') && hinted.has(formatPath(issue.at))) continue;
+      this.add(issue.at, issue.message, issue.atKey);
     }
   }
 
@@ -152,33 +167,49 @@ class DrillChecker {
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') defaults[k] = v;
       }
     }
-    const { params, problems } = applyOverrides(defaults, this.opts.set ?? {});
+    const set = this.opts.set ?? {};
+    const { params, problems } = applyOverrides(defaults, set);
     for (const m of problems) this.add(['params'], m, true);
+    for (const p of paramProblems(params)) {
+      if (p.name in set && !p.key) this.add(['params'], `--set ${p.name}: ${p.message}`, true);
+      else this.add(['params', p.name], p.message, p.key);
+    }
     return params;
   }
 
-  private lab(spec: unknown): { provider: LabProvider; spec: unknown; nodes: string[]; offers: Capability[] } | undefined {
-    if (!isObj(spec) || typeof spec.provider !== 'string') return undefined;
+  private lab(section: unknown): LabInfo | undefined {
+    // A drill of host commands needs no lab section: the host itself.
+    const spec = section ?? { provider: 'local' };
+    if (!isObj(spec)) return undefined;
     const labProviders = this.opts.modules.labs;
-    const provider = labProviders[spec.provider];
-    if (!provider) {
-      this.add(['lab', 'provider'], unknownName('lab provider', spec.provider, Object.keys(labProviders)));
+    const known = Object.keys(labProviders);
+    if (typeof spec.provider !== 'string') {
+      this.add(['lab', 'provider'], spec.provider === undefined ? `is required: one of ${known.join(', ')}` : `must be one of ${known.join(', ')}, got ${show(spec.provider)}`);
       return undefined;
     }
-    const parsed = provider.schema.safeParse(spec);
+    const provider = labProviders[spec.provider];
+    if (!provider) {
+      this.add(['lab', 'provider'], unknownName('lab provider', spec.provider, known));
+      return undefined;
+    }
+    const parsed = provider.schema.safeParse(spec, PARSE);
     if (!parsed.success) {
-      this.addZod(parsed.error, ['lab']);
+      this.addZod(parsed.error, ['lab'], provider.schema);
       return undefined;
     }
     for (const p of provider.specProblems?.(parsed.data, { drillDir: this.dir }) ?? []) this.add(['lab', p.key], p.message);
-    return { provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, { drillDir: this.dir }), offers: provider.capabilities(parsed.data) };
+    const ctx = { drillDir: this.dir };
+    return {
+      provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, ctx), offers: provider.capabilities(parsed.data),
+      etcdMembers: provider.etcdMembers?.(parsed.data, ctx),
+    };
   }
 
   private steps(
     list: unknown,
     key: 'steps' | 'restore',
     resolve: (v: unknown, p: Path) => unknown,
-    lab: ReturnType<DrillChecker['lab']>,
+    lab: LabInfo | undefined,
   ): Step[] {
     if (!Array.isArray(list)) return [];
     const out: Step[] = [];
@@ -200,7 +231,7 @@ class DrillChecker {
       }
       const timeoutMs = typeof s.timeout === 'string' ? parseDuration(s.timeout) : undefined;
       const { line, col } = this.positions.at(at);
-      out.push({
+      const step: Step = {
         name: s.name,
         action: s.action,
         module: mod,
@@ -211,7 +242,9 @@ class DrillChecker {
         continueOnFailure: s.continueOnFailure === true,
         line,
         col,
-      });
+      };
+      for (const w of outlasting(step)) this.warn([...at, ...w.path], w.message, w.key);
+      out.push(step);
     });
     return out;
   }
@@ -220,7 +253,7 @@ class DrillChecker {
     list: unknown,
     at: Path,
     resolve: (v: unknown, p: Path) => unknown,
-    lab: ReturnType<DrillChecker['lab']>,
+    lab: LabInfo | undefined,
     kind: 'invariant' | 'probe',
   ): Check[] {
     if (!Array.isArray(list)) return [];
@@ -240,7 +273,7 @@ class DrillChecker {
       const { within, for: holdFor, ...rest } = body;
       const withinMs = this.duration(within, [...itemPath, 'within']) ?? DEFAULT_WITHIN_MS;
       const forMs = this.duration(holdFor, [...itemPath, 'for']) ?? 0;
-      const params = this.moduleParams(mod, rest, itemPath, lab, itemPath);
+      const params = this.moduleParams(mod, rest, itemPath, lab, itemPath, ['within', 'for']);
       const { line, col } = this.positions.at(itemPath, true);
       out.push({ name, module: mod, params, withinMs, forMs, line, col });
     });
@@ -249,9 +282,9 @@ class DrillChecker {
 
   private duration(v: unknown, p: Path): number | undefined {
     if (v === undefined) return undefined;
-    const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-    if (ms === undefined) this.add(p, `expected a duration such as 500ms, 10s or 2m, got ${JSON.stringify(v)}`);
-    return ms;
+    const problem = durationProblem(v);
+    if (problem) this.add(p, problem);
+    return problem ? undefined : parseDuration(v as string);
   }
 
   /** Checks a module's params: its zod schema, the lab's capabilities, node names and files. */
@@ -259,8 +292,9 @@ class DrillChecker {
     mod: { name: string; params: z.ZodType; requires?: ActionModule['requires']; files?: ParamFiles; nodeParams?: string[]; grpcOnly?: string },
     value: unknown,
     at: Path,
-    lab: ReturnType<DrillChecker['lab']>,
+    lab: LabInfo | undefined,
     nameAt: Path,
+    extraKeys: readonly string[] = [],
   ): unknown {
     if (lab) {
       for (const c of (mod.requires ?? []).filter((x) => !lab.offers.includes(x))) {
@@ -271,9 +305,9 @@ class DrillChecker {
         this.add(nameAt, `${mod.name} needs etcd over gRPC (${mod.grpcOnly}); this lab reaches etcd through etcdctl in its nodes (etcdAccess: exec)`, true);
       }
     }
-    const parsed = mod.params.safeParse(value);
+    const parsed = mod.params.safeParse(value, PARSE);
     if (!parsed.success) {
-      this.addZod(parsed.error, at);
+      this.addZod(parsed.error, at, mod.params, extraKeys);
       return value;
     }
     const params = parsed.data as Raw;
@@ -282,30 +316,15 @@ class DrillChecker {
         const v = params[key];
         const names = Array.isArray(v) ? v : v === undefined ? [] : [v];
         names.forEach((n, i) => {
-          if (typeof n === 'string' && !lab.nodes.includes(n) && !(NODE_SELECTORS as readonly string[]).includes(n)) {
-            this.add(Array.isArray(v) ? [...at, key, i] : [...at, key], `unknown node "${n}" (nodes: ${lab.nodes.join(', ')}; or ${NODE_SELECTORS.join(', ')})`);
-          }
+          const problem = typeof n === 'string' ? nodeProblem(n, lab) : undefined;
+          if (problem) this.add(Array.isArray(v) ? [...at, key, i] : [...at, key], problem);
         });
       }
     }
-    return this.resolveFiles(mod.files, params, at);
-  }
-
-  private resolveFiles(files: ParamFiles | undefined, params: Raw, at: Path): Raw {
-    if (!files || !isObj(params)) return params;
-    const out = { ...params };
-    for (const key of [...(files.input ?? []), ...(files.output ?? [])]) {
-      const v = out[key];
-      if (typeof v !== 'string') continue;
-      const abs = path.resolve(this.dir, v);
-      out[key] = abs;
-      if (files.input?.includes(key) && !existsSync(abs)) {
-        this.add([...at, key], `file not found: ${abs}`);
-      } else if (files.input?.includes(key) && statSync(abs).isDirectory() === false && !statSync(abs).isFile()) {
-        this.add([...at, key], `not a file or folder: ${abs}`);
-      }
-    }
-    return out;
+    if (!mod.files || !isObj(params)) return params;
+    const files = resolveFiles(mod.files, params, this.dir);
+    for (const p of files.problems) this.add([...at, p.key], p.message);
+    return files.params;
   }
 
   private uniqueNames(all: ReadonlyArray<readonly ['steps' | 'restore', Step]>): void {
@@ -319,6 +338,13 @@ class DrillChecker {
       }
     }
   }
+}
+
+/** `metadata.name is required`, `steps[0].with: unknown key "durashun"`. */
+function named(p: Path, message: string): string {
+  const where = formatPath(p);
+  if (!where) return message;
+  return /^(is|must|cannot) /.test(message) ? `${where} ${message}` : `${where}: ${message}`;
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -2,6 +2,7 @@ import { performance as nodePerformance } from 'node:perf_hooks';
 import type { Drill, Step } from '../drill/types.js';
 import type { Lab, LabEnv, SafetyNet } from '../labs/types.js';
 import type { CommandRunner } from '../exec/runner.js';
+import { timeoutSignal } from '../exec/timer.js';
 import { evaluateChecks } from './checks.js';
 import { createContext } from './context.js';
 import { errorMessage, LabError } from './errors.js';
@@ -264,7 +265,9 @@ export class DrillRun {
     const { events, drill } = this.o;
     const started = performance.now();
     events.emit({ type: 'step.start', phase, index, name: step.name, action: step.action, explain: step.explain, line: step.line });
-    const timeout = AbortSignal.timeout(step.timeoutMs);
+    // Whatever the step's timeout, it becomes a timer: a throw here, outside the try, would skip
+    // the rest of the restore and lab down.
+    const timeout = timeoutSignal(step.timeoutMs);
     const signal = interruptible ? AbortSignal.any([this.o.interrupt, timeout]) : timeout;
     const ctx = base.withSignal(signal, step.name);
     let status: StepStatus = 'passed';

@@ -44,6 +44,8 @@ export interface ParamFiles {
   input?: string[];
   /** Param keys holding a path that will be written (resolved, not checked). */
   output?: string[];
+  /** Param keys holding a folder that must exist (a working folder). */
+  folders?: string[];
 }
 
 /** A capability a lab must offer for a module to work (checked by `kdrill validate`); see src/labs/types.ts. */

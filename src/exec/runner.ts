@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { DockerEngine } from './docker/engine.js';
 import { CommandError, prettyCommand } from './errors.js';
+import { timeoutSignal } from './timer.js';
 
 export interface RunOptions {
   /** Milliseconds; every call has one. */
@@ -72,7 +73,7 @@ export class CommandRunner {
     const [file, ...args] = argv as [string, ...string[]];
     const outer = combine(this.baseSignal, opts.signal);
     if (outer?.aborted) throw new CommandError(argv, undefined, '', '', 'aborted');
-    const timeout = AbortSignal.timeout(opts.timeout ?? CommandRunner.defaultTimeoutMs);
+    const timeout = timeoutSignal(opts.timeout ?? CommandRunner.defaultTimeoutMs);
     const cut = opts.finishOnAbort ? undefined : outer;
     const signal = cut ? AbortSignal.any([cut, timeout]) : timeout;
     const started = performance.now();

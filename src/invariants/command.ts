@@ -1,15 +1,25 @@
 import { z } from 'zod';
-import { argv, duration } from '../drill/schema.js';
+import { argv, exitCode, positiveDuration } from '../drill/schema.js';
 import { parseDuration } from '../drill/duration.js';
 import { prettyCommand } from '../exec/errors.js';
 import type { InvariantModule, Verdict } from '../engine/types.js';
 
 const params = z.strictObject({
   run: argv,
-  exitCode: z.number().int().default(0),
+  exitCode: exitCode.default(0),
   stdoutContains: z.string().optional(),
-  stdoutMatches: z.string().optional().describe('A regular expression the output must match'),
-  timeout: duration.default('10s').describe('Each attempt is killed after this long'),
+  stdoutMatches: z
+    .string()
+    .superRefine((t, ctx) => {
+      try {
+        new RegExp(t);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', input: t, message: `must be a regular expression: ${(err as Error).message}` });
+      }
+    })
+    .optional()
+    .describe('A regular expression the output must match'),
+  timeout: positiveDuration.default('10s').describe('Each attempt is killed after this long'),
 });
 type Params = z.infer<typeof params>;
 
@@ -29,15 +39,6 @@ export function commandVerdict(p: Params, observed: { exitCode: number; stdout: 
   return { ok: true, message: `${cmd} exited ${observed.exitCode}${p.stdoutContains || p.stdoutMatches ? ' with the expected output' : ''}` };
 }
 
-function validRegExp(source: string | undefined): boolean {
-  try {
-    if (source !== undefined) new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function clip(s: string): string {
   return s.length > 500 ? `${s.slice(0, 500)}…` : s;
 }
@@ -45,7 +46,7 @@ function clip(s: string): string {
 export const command: InvariantModule<Params> = {
   name: 'command',
   summary: 'a host command exits as expected (and prints what is expected)',
-  params: params.refine((p) => validRegExp(p.stdoutMatches), { message: 'stdoutMatches is not a valid regular expression' }) as unknown as z.ZodType<Params>,
+  params,
   plan: (p) => [prettyCommand(p.run)],
   async check(ctx, p) {
     const r = await ctx.runner.run(p.run, { signal: ctx.signal, timeout: parseDuration(p.timeout), allowFailure: true, cwd: ctx.drillDir });

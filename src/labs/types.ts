@@ -140,6 +140,8 @@ export interface LabProvider<S extends { provider: string } = any> {
   nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
   /** What is wrong with the files a spec names (a kind config), by their key in `lab:`, for `validate`. */
   specProblems?(spec: S, ctx: { drillDir: string }): Array<{ key: string; message: string }>;
+  /** How many etcd members a lab of this spec has, known before it exists (`validate` checks `node: follower`). */
+  etcdMembers?(spec: S, ctx?: { drillDir?: string }): number;
   create(spec: S, env: LabEnv): Lab;
 }
 

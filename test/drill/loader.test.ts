@@ -71,10 +71,10 @@ steps:
 describe('loader: every problem, with its place', () => {
   const table: Array<[string, string, string[]]> = [
     ['bad YAML', `${head}steps: [\n  - {name: a`, ['6:13: YAML: Flow map in block collection must be sufficiently indented']],
-    ['wrong envelope', `apiVersion: kdrill/v2\nkind: Drill\nmetadata: {name: t}\nlab: {provider: local}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['1:13: apiVersion:']],
+    ['wrong envelope', `apiVersion: kdrill/v2\nkind: Drill\nmetadata: {name: t}\nlab: {provider: local}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['1:13: apiVersion must be kdrill/v1, got "kdrill/v2"']],
     ['unknown top-level key', `${head}stepz: []\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['5:1: unknown key "stepz"']],
     ['unknown action, did you mean', `${head}steps:\n  - name: a\n    action: slep\n    with: {duration: 1s}\n`, ['7:13: steps[0].action: unknown action "slep"; did you mean "sleep"?']],
-    ['wrong param type', `${head}steps:\n  - name: a\n    action: exec\n    with: {run: echo}\n`, ['8:17: steps[0].with.run:']],
+    ['wrong param type', `${head}steps:\n  - name: a\n    action: exec\n    with: {run: echo}\n`, ['8:17: steps[0].with.run must be a list, got "echo"']],
     ['unknown param key in with', `${head}steps:\n  - name: a\n    action: sleep\n    with: {duration: 1s, durashun: 2s}\n`, ['8:26: steps[0].with: unknown key "durashun"']],
     ['undefined param', `${head}params: {node: x}\nsteps:\n  - name: a\n    action: exec\n    with: {run: [echo, "\${params.nod}"]}\n`, ['9:24: steps[0].with.run[1]: undefined param: "nod"; did you mean "node"?']],
     ['bad duration', `${head}steps:\n  - name: a\n    action: sleep\n    with: {duration: 1s}\n    timeout: 5 minutes\n`, ['9:14: steps[0].timeout: expected a duration']],
@@ -82,7 +82,7 @@ describe('loader: every problem, with its place', () => {
     ['unknown invariant', `${head}invariants: [{etcd.quorom: {}}]\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['5:15: invariants[0].etcd.quorom: unknown invariant "etcd.quorom"']],
     ['duplicate step names', `${head}steps:\n  - {name: a, action: sleep, with: {duration: 1s}}\n  - {name: a, action: sleep, with: {duration: 1s}}\n`, ['7:5: steps: duplicate step name "a"']],
     ['unknown lab provider', `apiVersion: kdrill/v1\nkind: Drill\nmetadata: {name: t}\nlab: {provider: locall}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['4:17: lab.provider: unknown lab provider "locall"; did you mean "local"?']],
-    ['missing file', `${head}steps:\n  - name: a\n    action: exec\n    with: {run: [true], cwd: ./no/such/dir}\n`, ['8:30: steps[0].with.cwd: file not found:']],
+    ['missing folder', `${head}steps:\n  - name: a\n    action: exec\n    with: {run: [true], cwd: ./no/such/dir}\n`, ['8:30: steps[0].with.cwd: folder not found:']],
     ['--set of an unknown param', `${head}params: {node: x}\nsteps: [{name: a, action: sleep, with: {duration: 1s}}]\n`, ['5:1: params: --set nodes: unknown param "nodes"; did you mean "node"?']],
   ];
   it.each(table)('%s', (_name, text, expected) => {

@@ -141,7 +141,7 @@ describe('kdrill validate and --dry-run run nothing', () => {
       expect.stringMatching(/^test\/fixtures\/drills\/broken\.yaml:11:13: steps\[1\]\.action: unknown action "exex"; did you mean "exec"\?/),
       expect.stringMatching(/^test\/fixtures\/drills\/broken\.yaml:15:22: steps\[2\]\.with\.duration: /),
       expect.stringMatching(/^test\/fixtures\/drills\/broken\.yaml:18:24: steps\[3\]\.with\.run\[1\]: undefined param: "nodee" \(known: marker\)/),
-      expect.stringMatching(/^test\/fixtures\/drills\/broken\.yaml:21:30: steps\[4\]\.with\.cwd: file not found: /),
+      expect.stringMatching(/^test\/fixtures\/drills\/broken\.yaml:21:30: steps\[4\]\.with\.cwd: folder not found: /),
       expect.stringMatching(/^test\/fixtures\/drills\/bad-yaml\.yaml:\d+:\d+: YAML: /),
     ]));
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../drill/schema.js';
+import { positiveDuration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ActionModule, Context } from '../../engine/types.js';
 import { answered, type EtcdAccess, type MemberStatus } from '../../clients/etcd/access.js';
@@ -19,7 +19,7 @@ const params = z
     nodes: z.array(z.string()).optional().describe('Only these members (default: every member); still one at a time, leader last'),
     all: z.boolean().default(false).describe('Defrag every member AT ONCE (the anti-pattern); refused unless unsafe: true'),
     unsafe: z.boolean().default(false).describe('Allow all: true, to show on purpose why it is wrong'),
-    healthTimeout: duration.default('30s').describe('After each member: how long to wait for every member healthy and a leader'),
+    healthTimeout: positiveDuration.default('30s').describe('After each member: how long to wait for every member healthy and a leader'),
   })
   .refine((p) => !p.all || p.unsafe, { message: UNSAFE_MESSAGE, path: ['all'] });
 type Params = z.infer<typeof params>;

@@ -5,7 +5,7 @@ import { kubeOf } from '../../clients/kube/lab.js';
 import { kubectlArgv } from '../../clients/kube/access.js';
 import { NS_NAME_PATTERN, splitRef } from '../../clients/kube/paths.js';
 import { parseDuration } from '../../drill/duration.js';
-import { duration } from '../../drill/schema.js';
+import { positiveDuration } from '../../drill/schema.js';
 import type { ActionModule } from '../../engine/types.js';
 import { kubeconfigFor } from './kubectl-apply.js';
 
@@ -13,7 +13,7 @@ const params = z.strictObject({
   pod: z.string().regex(new RegExp(NS_NAME_PATTERN), { message: 'expected namespace/pod, e.g. bookstore/postgres-0' }).describe('namespace/pod'),
   container: z.string().optional().describe('Container in the pod (kubectl -c); default: the first one'),
   command: argv,
-  timeout: duration.default('60s').describe('Kill kubectl exec after this long'),
+  timeout: positiveDuration.default('60s').describe('Kill kubectl exec after this long'),
 });
 type Params = z.infer<typeof params>;
 

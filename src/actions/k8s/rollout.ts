@@ -4,14 +4,14 @@ import { kubeOf } from '../../clients/kube/lab.js';
 import { apiPaths } from '../../clients/kube/paths.js';
 import type { DeploymentStatus } from '../../clients/kube/types.js';
 import { parseDuration } from '../../drill/duration.js';
-import { duration } from '../../drill/schema.js';
+import { positiveDuration } from '../../drill/schema.js';
 import type { ActionModule } from '../../engine/types.js';
 
 const params = z.strictObject({
   namespace: z.string().min(1).describe('Namespace of the Deployment'),
   deployment: z.string().min(1).describe('The Deployment whose rollout to wait for'),
-  timeout: duration.default('120s').describe('Give up after this long (kubectl rollout status --timeout)'),
-  interval: duration.default('1s').describe('How often to look'),
+  timeout: positiveDuration.default('120s').describe('Give up after this long (kubectl rollout status --timeout)'),
+  interval: positiveDuration.default('1s').describe('How often to look'),
 });
 type Params = z.infer<typeof params>;
 

@@ -10,6 +10,7 @@ export const etcdProvider: LabProvider<EtcdLabSpec> = {
   etcdTransport: (spec) => (spec.etcdAccess === 'exec' ? 'exec' : 'grpc'),
   lacks: (_spec, c) => (c === 'sql' ? 'the etcd lab has a database only with a worker: add worker: postgres to the lab' : undefined),
   nodeNames: (spec) => labNodes(spec).map((n) => n.name),
+  etcdMembers: (spec) => spec.members,
   create: (spec: EtcdLabSpec, env: LabEnv) => new EtcdLab(spec, env),
 };
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { duration } from '../../drill/schema.js';
+import { lowercaseName, positiveDuration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { LabNode } from '../types.js';
 import { parseBytes } from '../../drill/units.js';
 import { workerSchema, type WorkerSpec } from './worker.js';
+import { imageRef } from '../docker/image.js';
 
 export const OWNER_LABEL = 'dev.kdrill.lab';
 /** A hash of what makes two labs of the same name interchangeable (reuse only when equal). */
@@ -19,17 +20,15 @@ const quota = z
 /** The `lab:` section of a drill for `provider: etcd`. */
 export const etcdLabSchema = z.strictObject({
   provider: z.literal('etcd'),
-  name: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, { message: 'expected a DNS label of at most 40 characters (lowercase letters, digits, dashes)' })
+  name: lowercaseName(40, 'its containers are <name>-control-plane2, …, its network kdrill-<name>', 'kdrill-etcd')
     .default('kdrill-etcd')
     .describe('Lab name: containers are <name>-control-plane, <name>-control-plane2, …; network kdrill-<name>'),
   members: z.number().int().min(1).max(7).default(3).describe('etcd members, one per control-plane node (1–7; even sizes too)'),
-  image: z.string().min(1).default(DEFAULT_ETCD_IMAGE)
+  image: imageRef.default(DEFAULT_ETCD_IMAGE)
     .describe('kdrill/etcd:3.4.23 (built by scripts/build-etcd-image.sh) or registry.k8s.io/etcd:3.5.x where a registry is reachable'),
   quota: quota.optional(),
-  heartbeat: duration.optional().describe("etcd's --heartbeat-interval (default 100ms)"),
-  election: duration.optional().describe("etcd's --election-timeout (default 1000ms)"),
+  heartbeat: positiveDuration.optional().describe("etcd's --heartbeat-interval (default 100ms)"),
+  election: positiveDuration.optional().describe("etcd's --election-timeout (default 1000ms)"),
   preVote: z.boolean().default(true)
     .describe("etcd's --pre-vote: on, as etcd 3.5 (kubeadm, kind) runs by default; false shows a rejoining member with a higher term forcing an election"),
   reuse: z.boolean().default(true)

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { prettyCommand } from '../../exec/errors.js';
 import type { CommandRunner } from '../../exec/runner.js';
 import { inspectContainers } from '../docker/inspect.js';
+import { imageRef } from '../docker/image.js';
 
 /**
  * The etcd lab's worker node: a kind-shaped `<lab>-worker` container running PostgreSQL, the app
@@ -15,7 +16,7 @@ export const OWNER_LABEL = 'dev.kdrill.lab';
 
 const workerObject = z.strictObject({
   type: z.literal('postgres').describe('What the worker runs (only postgres for now)'),
-  image: z.string().min(1).default(DEFAULT_WORKER_IMAGE)
+  image: imageRef.default(DEFAULT_WORKER_IMAGE)
     .describe('kdrill/postgres:15 (built by scripts/build-postgres-image.sh) or postgres:16 where a registry is reachable'),
   database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'expected a plain database name such as app' }).default('app')
     .describe('Database created on first start (POSTGRES_DB)'),

@@ -14,15 +14,9 @@ export const kindProvider: LabProvider<KindSpec> = {
    * the working folder). A config that cannot be read gives the chapter's topology here; specProblems
    * says why it cannot, so validate refuses the drill.
    */
-  nodeNames(spec: KindSpec, ctx?: { drillDir?: string }): string[] {
-    let roles: Array<'control-plane' | 'worker'> | undefined;
-    try {
-      roles = readRoles(spec.config, ctx?.drillDir);
-    } catch {
-      roles = undefined;
-    }
-    return kindNodeNames(roles ?? [...DEFAULT_ROLES]).map((n) => n.name);
-  },
+  nodeNames: (spec: KindSpec, ctx?: { drillDir?: string }): string[] => kindNodeNames(rolesOf(spec, ctx?.drillDir)).map((n) => n.name),
+  /** Stacked etcd: one member on each control-plane node. */
+  etcdMembers: (spec: KindSpec, ctx?: { drillDir?: string }): number => rolesOf(spec, ctx?.drillDir).filter((r) => r === 'control-plane').length,
   /** The config must be there, a small text file, and a kind Cluster config: else `kind create` is the first to say. */
   specProblems(spec: KindSpec, ctx: { drillDir: string }) {
     const problem = configProblem(spec.config, ctx.drillDir);
@@ -30,3 +24,15 @@ export const kindProvider: LabProvider<KindSpec> = {
   },
   create: (spec: KindSpec, env: LabEnv) => new KindLab(spec, env),
 };
+
+/**
+ * The roles the config declares: relative to the drill's folder, else to the working folder; the
+ * chapter's topology when it cannot be read.
+ */
+function rolesOf(spec: KindSpec, drillDir?: string): Array<'control-plane' | 'worker'> {
+  try {
+    return readRoles(spec.config, drillDir) ?? [...DEFAULT_ROLES];
+  } catch {
+    return [...DEFAULT_ROLES];
+  }
+}

@@ -3,7 +3,13 @@ import type { Lab, LabEnv, LabProvider } from '../types.js';
 
 const schema = z.strictObject({
   provider: z.literal('local'),
-  name: z.string().default('local').describe('A label for reports; the local lab owns nothing.'),
+  // Docker's rule for names: the name also names the lab's state folder (~/.kdrill/labs/local-<name>).
+  name: z
+    .string()
+    .max(63, { error: "must have at most 63 characters: it names the lab's state folder" })
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: 'expected a name of letters, digits, _ . and - (starting with a letter or digit), e.g. local' })
+    .default('local')
+    .describe('A label for reports; the local lab owns nothing.'),
 });
 type LocalSpec = z.infer<typeof schema>;
 

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { duration } from '../../drill/schema.js';
+import { duration, positiveDuration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { etcdErrorMessage, within, type EtcdClient } from '../../clients/etcd/client.js';
@@ -8,10 +8,10 @@ import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from
 import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
-  interval: duration.default('100ms').describe('One write every interval'),
+  interval: positiveDuration.default('100ms').describe('One write every interval'),
   maxUnavailable: duration.default('3s').describe('Fail the drill when writes are unavailable longer than this at once'),
   key: z.string().min(1).default('kdrill/probe/writes').describe('The key written (its value: a sequence number)'),
-  attemptDeadline: duration.default('500ms').describe('Deadline of one attempt on one member'),
+  attemptDeadline: positiveDuration.default('500ms').describe('Deadline of one attempt on one member'),
 });
 type Params = z.output<typeof params>;
 

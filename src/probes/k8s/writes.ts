@@ -5,13 +5,13 @@ import { kubeOf } from '../../clients/kube/lab.js';
 import { apiPaths } from '../../clients/kube/paths.js';
 import { KubeApiError } from '../../clients/kube/types.js';
 import { parseDuration } from '../../drill/duration.js';
-import { duration } from '../../drill/schema.js';
+import { duration, positiveDuration } from '../../drill/schema.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../windows.js';
 
 const params = z.strictObject({
-  interval: duration.default('250ms').describe('Time between write attempts'),
-  timeout: duration.default('2s').describe('An attempt not answered within this counts as failed'),
+  interval: positiveDuration.default('250ms').describe('Time between write attempts'),
+  timeout: positiveDuration.default('2s').describe('An attempt not answered within this counts as failed'),
   maxUnavailable: duration.default('30s').describe('Fail the drill when writes are unavailable longer than this at a stretch'),
   namespace: z.string().min(1).default('default').describe('Where the probe writes its ConfigMap'),
 });
