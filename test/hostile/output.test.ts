@@ -34,15 +34,27 @@ metadata:
   title: "\\e]52;c;SGVsbG8=\\a title"
 lab: {provider: local}
 steps:
-  - name: "a\\n::error file=x::boom \\e]52;c;SGk=\\a"
+  - name: "::error file=x::boom ##[warning]step"
     action: sleep
     with: {duration: 1ms}
     explain: "intro\\n\\n::warning::smuggled ##[warning]legacy"
-  - name: "fails\\r"
+  - name: fails
     action: exec
     with: {run: [sh, -c, 'printf "$0"; exit 3', "out \\e]0;title\\a\\n::error::from-output\\n##[error]legacy\\n"]}
 restore:
-  - name: "undo \\u202e"
+  - name: undo
+    action: sleep
+    with: {duration: 1ms}
+`);
+
+// Refused by validate since step names are one line without control characters; the refusal shows it escaped.
+const badName = drill('bad-name', `apiVersion: kdrill/v1
+kind: Drill
+metadata:
+  name: bad-name
+lab: {provider: local}
+steps:
+  - name: "a\\n::error file=x::boom \\e]52;c;SGk=\\a \\u202e"
     action: sleep
     with: {duration: 1ms}
 `);
@@ -103,9 +115,15 @@ const summary = path.join(tempDir('kdrill-hostile-summary-'), 'step-summary.md')
 
 const cases: Case[] = [
   {
-    name: 'a step name with a newline and a workflow command (and OSC 52), in --dry-run',
+    name: 'a step name with a newline, a workflow command, OSC 52 and a bidi override: refused by validate, shown escaped',
+    args: () => ['validate', badName], code: 2, on: 'stderr',
+    place: () => `${badName}:7:11: `,
+    words: ['steps[0].name must not contain control characters', 'got "a\\n::error file=x::boom \\u001b]52;c;SGk=\\u0007 \\u202e"'],
+  },
+  {
+    name: 'a workflow command and a legacy ##[command] in a step name, in --dry-run',
     args: () => ['run', '--dry-run', hostile], code: 0,
-    words: ['  1/2 a\\n::error file=x::boom \\x1b]52;c;SGk=\\x07 [sleep', '2/2 fails\\r [exec', '1/1 undo \\u202e [sleep', '(dry run: nothing was run)'],
+    words: ['  1/2 ::error file=x::boom ##\\x5bwarning]step [sleep', '2/2 fails [exec', '1/1 undo [sleep', '(dry run: nothing was run)'],
   },
   {
     name: 'OSC 52 in metadata.title, in --dry-run',
@@ -123,9 +141,9 @@ const cases: Case[] = [
     words: ['      # ::warning::smuggled ##\\x5bwarning]legacy'],
   },
   {
-    name: 'OSC 52 in a step name and ::warning:: in its explanation, in --step (stdin closed: steps skipped, restore run)',
+    name: 'a workflow command in a step name and ::warning:: in its explanation, in --step (stdin closed: steps skipped, restore run)',
     args: () => ['run', '--step', '--report-dir', reports, hostile], code: 0,
-    words: ['── step 1/2: a\\n::error file=x::boom \\x1b]52;c;SGk=\\x07 (sleep)', '   \\x3a:warning::smuggled ##\\x5bwarning]legacy', '▶ restore 1/1 undo \\u202e (sleep)', 'PASSED'],
+    words: ['── step 1/2: ::error file=x::boom ##\\x5bwarning]step (sleep)', '   \\x3a:warning::smuggled ##\\x5bwarning]legacy', '▶ restore 1/1 undo (sleep)', 'PASSED'],
     on: 'stdout',
   },
   {
@@ -149,7 +167,7 @@ const cases: Case[] = [
   {
     name: 'the step names in a usage error (--only)',
     args: () => ['run', '--dry-run', '--only', 'nope', hostile], code: 2, on: 'stderr',
-    words: ['kdrill: --only "nope": no such step (steps: a\\n::error file=x::boom \\x1b]52;c;SGk=\\x07, fails\\r)'],
+    words: ['kdrill: --only "nope": no such step (steps: ::error file=x::boom ##\\x5bwarning]step, fails)'],
   },
   {
     name: 'a failing drill under GitHub Actions: progress, annotations, verdict and step summary',
@@ -157,19 +175,19 @@ const cases: Case[] = [
     env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, code: 1, annotations: true, on: 'stdout',
     place: () => `::error file=${hostile},line=12,`,
     words: [
-      '▶ step 1/2 a\\n::error file=x::boom \\x1b]52;c;SGk=\\x07 (sleep)',
-      'title=hostile%3A fails\\r::sh -c',
+      '▶ step 1/2 ::error file=x::boom ##\\x5bwarning]step (sleep)',
+      'title=hostile%3A fails::sh -c',
       "'out \\x1b]0;title\\x07%0A\\x3a:error::from-output%0A##\\x5berror]legacy%0A' exited with code 3",
-      'FAILED: step "fails\\r" failed',
+      'FAILED: step "fails" failed',
     ],
     then: () => {
       const md = readFileSync(summary, 'utf8');
       expectSafe(md);
       expect(md.split('\n')[0]).toBe('# \\\\x1b\\]52;c;SGVsbG8=\\\\x07 title');
-      expect(md).toContain('| steps | 2. fails\\\\r (`exec`) | **failed** |');
+      expect(md).toContain('| steps | 2. fails (`exec`) | **failed** |');
       // The journal is data: it keeps the true text.
       const { events } = journalOf(ciReports);
-      expect(events.find((e) => e.type === 'step.start')!.name).toBe('a\n::error file=x::boom \u001b]52;c;SGk=\u0007');
+      expect(events.find((e) => e.type === 'step.start')!.name).toBe('::error file=x::boom ##[warning]step');
     },
   },
 ];
@@ -243,7 +261,7 @@ describe('stdout and stderr drain before kdrill exits', () => {
     expect(other).toBe('0 valid, 1 invalid\n');
     const lines = read.toString().split('\n').filter(Boolean);
     expect(lines).toHaveLength(3000);
-    expect(lines[2999]).toBe(`${file}:3008:5: steps[0]: unknown key "unknown2999"`);
+    expect(lines[2999]).toMatch(`${file}:3008:5: steps[0]: unknown key "unknown2999" (known: name, action,`);
   });
 
   it('kdrill schema | head -c 10: the reader leaves early; no stack trace, no internal error', async () => {
