@@ -1,19 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerHostKind } from '../../../src/labs/docker/host.js';
+import { dockerConfigDir } from '../../helpers/docker-config.js';
 
 /** A docker config folder whose current context is `name`, on `host`. */
-function context(name: string, host: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-dockercfg-'));
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ currentContext: name }));
-  const meta = path.join(dir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
-  mkdirSync(meta, { recursive: true });
-  writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }));
-  return dir;
-}
+const context = (name: string, host: string): string => dockerConfigDir(name, { [name]: host });
 
 // Where the containers run decides whether their IPs answer here (etcd lab: auto; kind: auto).
 describe('the docker host kdrill talks to, as far as reaching containers goes', () => {
