@@ -75,6 +75,11 @@ export function restrictedUser(name: string): RestrictedUser | { skip: string } 
       added.push(ruleArgs(uid, range, name));
     }
     // Spawned with uid/gid, Node drops supplementary groups: docker is the user's primary group.
+    const node = spawnSync(process.execPath, ['-e', '0'], { uid, gid, cwd: '/' });
+    if (node.status !== 0) {
+      remove();
+      return { skip: `${process.execPath} cannot be run by another user (${node.error?.message ?? `exit ${node.status}`}): install Node.js where every user can run it` };
+    }
     const canRead = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(path.join(root, 'dist/cli/index.js'))})`], { uid, gid, cwd: '/' });
     let bin = repoBin;
     if (canRead.status !== 0) {
