@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Performance figures, measured (not asserted by timed tests). `npm run bench [-- --only cli|drill]`.
+// Performance figures, measured (not asserted by timed tests). `npm run bench [-- --only cli|drill] [--access direct,published]`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -9,10 +9,11 @@
 // the lab must be at its steady state (every member running and healthy, no alarm), not removed.
 // `npm run soak [-- --runs 10 --drill drills/etcd/lose-one-of-three.yaml --keep]`
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse, parseDocument } from 'yaml';
+import { parse } from 'yaml';
+import { withLab } from './drill-copy.mjs';
 import { interruptOnce } from './draw.mjs';
 import { journalOf } from './journal.mjs';
 
@@ -24,15 +25,8 @@ const source = arg('--drill', 'drills/etcd/lose-one-of-three.yaml');
 const parsed = parse(readFileSync(path.join(root, source), 'utf8'));
 // The lab's fields may name params (`name: "${params.lab}"`): their defaults, as the loader substitutes them.
 const lab = JSON.parse(JSON.stringify(parsed.lab).replace(/\$\{params\.([A-Za-z0-9_-]+)\}/g, (_, k) => String(parsed.params?.[k] ?? '')));
-/** With --keep, a copy of the drill with `keep: true` (the etcd drills use no relative paths). */
-const drill = keep ? keptCopy(source) : source;
-function keptCopy(file) {
-  const doc = parseDocument(readFileSync(path.join(root, file), 'utf8'));
-  doc.setIn(['lab', 'keep'], true);
-  const copy = path.join(mkdtempSync(path.join(tmpdir(), 'kdrill-soak-kept-')), path.basename(file));
-  writeFileSync(copy, doc.toString());
-  return copy;
-}
+/** With --keep, a copy of the drill with `keep: true`. */
+const drill = keep ? withLab(source, { keep: true }, 'kdrill-soak-kept-') : source;
 const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
 const owned = () => docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${lab.name}`, '--format', '{{.Names}}');
 const members = () => docker('ps', '-a', '--filter', `label=dev.kdrill.lab=${lab.name}`, '--filter', 'label=io.x-k8s.kind.role=control-plane', '--format', '{{.Names}} {{.State}}').split('\n').filter(Boolean);

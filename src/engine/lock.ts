@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LabError } from './errors.js';
@@ -6,9 +6,11 @@ import { LabError } from './errors.js';
 /**
  * One kdrill run per lab at a time, machine-wide: two runs on the same lab would remove each
  * other's containers. The lock is a file created exclusively; a lock whose process is gone is stale.
+ * Machine-wide means every user's runs too (a lab kept by one user, adopted by another): the folder
+ * is shared like /tmp (1777: anyone creates a lock, only its owner removes it).
  */
 export function lockLab(provider: string, name: string, dir = path.join(os.tmpdir(), 'kdrill-locks')): () => void {
-  mkdirSync(dir, { recursive: true });
+  shared(dir);
   const file = path.join(dir, `${provider}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -17,15 +19,28 @@ export function lockLab(provider: string, name: string, dir = path.join(os.tmpdi
       closeSync(fd);
       return () => rmSync(file, { force: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') throw new LabError(`cannot lock lab ${name}: ${dir} is not writable by this user (another user made it): chmod 1777 ${dir}`);
+      if (code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(file, 'utf8').trim());
       if (pid && pid !== process.pid && alive(pid)) {
         throw new LabError(`lab ${name} (${provider}) is in use by another kdrill run (pid ${pid}); wait for it, or stop it with Ctrl-C so that its restore runs`);
       }
-      rmSync(file, { force: true }); // stale: its run is gone
+      try {
+        rmSync(file, { force: true }); // stale: its run is gone
+      } catch {
+        throw new LabError(`lab ${name} (${provider}): the stale lock ${file} of another user's run (pid ${pid}, gone) is theirs to remove, or root's`);
+      }
     }
   }
   throw new LabError(`could not lock lab ${name} (${file})`);
+}
+
+/** Makes the locks folder, or opens up one this user made before (umask or an older kdrill: 755). */
+function shared(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o1777 });
+  const st = statSync(dir);
+  if (st.uid === process.getuid?.() && (st.mode & 0o1777) !== 0o1777) chmodSync(dir, 0o1777);
 }
 
 function alive(pid: number): boolean {

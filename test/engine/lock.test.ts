@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lockLab } from '../../src/engine/lock.js';
 import { LabError } from '../../src/engine/errors.js';
@@ -30,5 +30,17 @@ describe('one kdrill run per lab', () => {
     expect(existsSync(path.join(dir, 'etcd-lab1.lock'))).toBe(true);
     unlock();
     expect(existsSync(path.join(dir, 'etcd-lab1.lock'))).toBe(false);
+  });
+
+  it('the locks folder is shared by every user, like /tmp (a kept lab adopted by another user takes the same lock)', () => {
+    const made = path.join(tempDir(), 'kdrill-locks');
+    lockLab('etcd', 'lab1', made)();
+    expect(statSync(made).mode & 0o7777).toBe(0o1777);
+    // one an older kdrill (or a umask) made 755: opened up by its owner
+    const old = path.join(tempDir(), 'kdrill-locks');
+    mkdirSync(old);
+    chmodSync(old, 0o755);
+    lockLab('etcd', 'lab1', old)();
+    expect(statSync(old).mode & 0o7777).toBe(0o1777);
   });
 });

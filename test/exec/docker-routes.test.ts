@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DockerEngine, parseArgs } from '../../src/exec/docker/engine.js';
+import { DockerEngine, parseArgs, publishedPorts } from '../../src/exec/docker/engine.js';
 
 // Which docker commands the Engine API serves; everything else must reach the real CLI untouched.
 describe('docker command forms served by the Engine API', () => {
@@ -21,6 +21,19 @@ describe('docker command forms served by the Engine API', () => {
   it('create: everything after the image is the command, flags included', () => {
     expect(parseArgs({ flags: { '--name': ['name', 'value'] }, min: 1, stopAtFirstPositional: true }, ['--name', 'n', 'img', 'etcd', '--config-file', 'x']))
       .toEqual({ flags: { name: 'n' }, rest: ['img', 'etcd', '--config-file', 'x'] });
+  });
+
+  it.each([
+    [['127.0.0.1:23790:2379'], { exposed: { '2379/tcp': {} }, bindings: { '2379/tcp': [{ HostIp: '127.0.0.1', HostPort: '23790' }] } }],
+    [['127.0.0.1::2379/tcp', '127.0.0.1:8053:53/udp'], {
+      exposed: { '2379/tcp': {}, '53/udp': {} },
+      bindings: { '2379/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '8053' }] },
+    }],
+    [[], { exposed: {}, bindings: {} }],
+    // forms the CLI parses itself: no host address, a range, IPv6
+    [['2379'], undefined], [['8080:80'], undefined], [['127.0.0.1:8000-8010:80'], undefined], [['[::1]:8080:80'], undefined],
+  ])('--publish %j', (specs, expected) => {
+    expect(publishedPorts(specs)).toEqual(expected);
   });
 
   it('leaves unknown forms, templates and an engine that does not answer to the CLI', async () => {

@@ -13,11 +13,21 @@ export interface Done {
   stderr: string;
 }
 
-/** Spawns the real `kdrill` binary (built by `npm test`'s pretest). */
-export function spawnKdrill(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Done>; output: () => string } {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env },
+/** Another user to run kdrill as (test/helpers/restricted-user.ts): its ids, and a launcher it can read. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+  bin: string;
+  /** Its working directory (the repo may be closed to it). */
+  cwd: string;
+}
+
+/** Spawns the real `kdrill` binary (built by `npm test`'s pretest), as this user or as `as`. */
+export function spawnKdrill(args: string[], env: Record<string, string> = {}, as?: RunAs): { child: ChildProcess; done: Promise<Done>; output: () => string } {
+  const child = spawn(process.execPath, [as?.bin ?? bin, ...args], {
+    cwd: as?.cwd ?? root,
+    ...(as ? { uid: as.uid, gid: as.gid } : {}),
+    env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...(as ? { HOME: as.cwd } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -28,8 +38,8 @@ export function spawnKdrill(args: string[], env: Record<string, string> = {}): {
   return { child, done, output: () => stdout + stderr };
 }
 
-export function runKdrill(args: string[], env?: Record<string, string>): Promise<Done> {
-  return spawnKdrill(args, env).done;
+export function runKdrill(args: string[], env?: Record<string, string>, as?: RunAs): Promise<Done> {
+  return spawnKdrill(args, env, as).done;
 }
 
 export function tempDir(prefix = 'kdrill-test-'): string {

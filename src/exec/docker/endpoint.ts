@@ -20,10 +20,17 @@ export interface EndpointEnv {
   HOME?: string;
 }
 
+/** The docker host the CLI would use (`unix:///…`, `ssh://…`), and the context it came from, if any. */
+export function dockerHost(env: EndpointEnv = process.env): { host: string; context?: string } {
+  if (env.DOCKER_HOST) return { host: env.DOCKER_HOST };
+  const context = currentContext(env);
+  const host = context && contextHost(env, context);
+  return host ? { host, context } : { host: 'unix:///var/run/docker.sock' };
+}
+
 /** The endpoint, or undefined where only the CLI can reach the engine (ssh://, TLS over tcp://, npipe). */
 export function resolveEndpoint(env: EndpointEnv = process.env): EngineEndpoint | undefined {
-  const host = env.DOCKER_HOST || contextHost(env) || 'unix:///var/run/docker.sock';
-  return parseHost(host, env.DOCKER_TLS_VERIFY);
+  return parseHost(dockerHost(env).host, env.DOCKER_TLS_VERIFY);
 }
 
 export function parseHost(host: string, tlsVerify?: string): EngineEndpoint | undefined {
@@ -33,21 +40,26 @@ export function parseHost(host: string, tlsVerify?: string): EngineEndpoint | un
   return undefined;
 }
 
-function contextHost(env: EndpointEnv): string | undefined {
-  const configDir = env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
+const configDir = (env: EndpointEnv): string => env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
+
+/** DOCKER_CONTEXT, else the config's currentContext; undefined for the default one. */
+function currentContext(env: EndpointEnv): string | undefined {
   let name = env.DOCKER_CONTEXT;
   if (!name) {
     try {
-      name = (JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
+      name = (JSON.parse(readFileSync(path.join(configDir(env), 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
     } catch {
       return undefined;
     }
   }
-  if (!name || name === 'default') return undefined;
+  return name && name !== 'default' ? name : undefined;
+}
+
+function contextHost(env: EndpointEnv, name: string): string | undefined {
   // The CLI keeps each context's metadata under the SHA-256 of its name.
   const id = createHash('sha256').update(name).digest('hex');
   try {
-    const meta = JSON.parse(readFileSync(path.join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as {
+    const meta = JSON.parse(readFileSync(path.join(configDir(env), 'contexts', 'meta', id, 'meta.json'), 'utf8')) as {
       Endpoints?: { docker?: { Host?: string } };
     };
     return meta.Endpoints?.docker?.Host;

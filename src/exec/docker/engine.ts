@@ -49,6 +49,23 @@ function labelsOf(f: Flags): Record<string, string> {
   return Object.fromEntries(pairs);
 }
 
+/**
+ * `--publish 127.0.0.1:8080:80[/tcp]` as the API's ExposedPorts and PortBindings; undefined for
+ * the forms left to the CLI (ranges, IPv6 addresses, no host address).
+ */
+export function publishedPorts(specs: string[]): { exposed: Record<string, object>; bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> } | undefined {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const spec of specs) {
+    const m = /^(\d+\.\d+\.\d+\.\d+):(\d*):(\d+)(?:\/(tcp|udp))?$/.exec(spec);
+    if (!m) return undefined;
+    const port = `${m[3]}/${m[4] ?? 'tcp'}`;
+    exposed[port] = {};
+    (bindings[port] ??= []).push({ HostIp: m[1]!, HostPort: m[2]! });
+  }
+  return { exposed, bindings };
+}
+
 /** `docker start a b`: each in turn; the CLI prints the names it managed and the errors of the rest. */
 function eachContainer(verb: string, request: (api: Api, name: string, flags: Flags) => [string, string], accept: number[] = [204, 304], notFoundOk?: (f: Flags) => boolean): Route['serve'] {
   return async (api, flags, names) => {
@@ -115,16 +132,18 @@ const routes: Record<string, Route> = {
   create: {
     flags: {
       '--name': ['name', 'value'], '--hostname': ['hostname', 'value'], '--network': ['network', 'value'], '--ip': ['ip', 'value'],
-      '--label': ['label', 'multi'], '--stop-signal': ['stopSignal', 'value'],
+      '--label': ['label', 'multi'], '--stop-signal': ['stopSignal', 'value'], '--publish': ['publish', 'multi'], '-p': ['publish', 'multi'],
     },
     min: 1, stopAtFirstPositional: true,
     async serve(api, f, [image, ...cmd]) {
       const labels = labelsOf(f);
       const network = f.network as string | undefined;
+      const ports = publishedPorts((f.publish as string[] | undefined) ?? []);
+      if (!ports) return undefined;
       const body = {
         Image: image, Cmd: cmd.length ? cmd : undefined, Hostname: f.hostname, Labels: labels, StopSignal: f.stopSignal,
-        AttachStdout: true, AttachStderr: true,
-        HostConfig: network ? { NetworkMode: network } : {},
+        AttachStdout: true, AttachStderr: true, ExposedPorts: ports.exposed,
+        HostConfig: { ...(network ? { NetworkMode: network } : {}), PortBindings: ports.bindings },
         NetworkingConfig: network ? { EndpointsConfig: { [network]: f.ip ? { IPAMConfig: { IPv4Address: f.ip } } : {} } } : undefined,
       };
       const res = await api.call('POST', `/containers/create${f.name ? `?name=${q(String(f.name))}` : ''}`, body);

@@ -16,6 +16,8 @@ export interface ContainerInfo {
   networks: string[];
   /** The IP the container was created with on each network (`--ip`), if any. */
   fixedIps: Record<string, string>;
+  /** Host ports it was created with (`--publish`), by container port (`2379/tcp`): kept while it is stopped too. */
+  hostPorts: Record<string, number>;
   image: string;
 }
 
@@ -23,6 +25,7 @@ interface RawInspect {
   Name: string;
   State: { Status: string; Running: boolean; Paused: boolean; ExitCode?: number };
   Config: { Labels: Record<string, string> | null; Image: string };
+  HostConfig?: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
   NetworkSettings: { Networks: Record<string, { IPAddress?: string; IPAMConfig?: { IPv4Address?: string } | null }> | null };
 }
 
@@ -32,6 +35,11 @@ export function parseInspect(raw: RawInspect): ContainerInfo {
   for (const [net, n] of Object.entries(raw.NetworkSettings.Networks ?? {})) {
     if (n.IPAddress) ips[net] = n.IPAddress;
     if (n.IPAMConfig?.IPv4Address) fixedIps[net] = n.IPAMConfig.IPv4Address;
+  }
+  const hostPorts: Record<string, number> = {};
+  for (const [port, bindings] of Object.entries(raw.HostConfig?.PortBindings ?? {})) {
+    const hostPort = Number(bindings?.[0]?.HostPort);
+    if (hostPort > 0) hostPorts[port] = hostPort;
   }
   return {
     name: raw.Name.replace(/^\//, ''),
@@ -43,6 +51,7 @@ export function parseInspect(raw: RawInspect): ContainerInfo {
     ips,
     networks: Object.keys(raw.NetworkSettings.Networks ?? {}),
     fixedIps,
+    hostPorts,
     image: raw.Config.Image,
   };
 }

@@ -133,6 +133,10 @@ export class DockerNodes implements NodeOps {
       try {
         await this.change(ctx, this.argv('start', node), 60_000);
       } catch (err) {
+        // A fixed host port (the etcd lab's published client port) someone else took meanwhile.
+        if (err instanceof CommandError && /port is already allocated|userland proxy/i.test(err.stderr)) {
+          throw new LabError(`lab invalidated: ${node} cannot come back on its published port: something else took it while it was down (${err.stderr.trim()})`, true, { cause: err });
+        }
         // A fixed IP someone else took meanwhile: the node cannot come back as itself.
         if (err instanceof CommandError && /address already in use|conflicts with|no available IPv4/i.test(err.stderr)) {
           const old = this.recorded(ctx, node) ?? info.fixedIps[this.target.network] ?? '?';

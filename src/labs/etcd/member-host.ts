@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { prettyCommand } from '../../exec/errors.js';
 import type { DockerNodes } from '../docker/node-ops.js';
+import { dockerHostKind, type DockerHostKind } from '../docker/host.js';
 import type { EtcdMemberHost, MemberChange, MemberConfig, RestoreOptions } from '../members.js';
 import type { NodeShell, ShellContext } from '../types.js';
 import { CONFIG_FILE } from './config.js';
@@ -36,10 +37,20 @@ export function withRecovery(cfg: EtcdConfig, change: MemberChange): EtcdConfig 
   };
 }
 
+/**
+ * Who the throwaway restore container runs as: this user when kdrill is not root on a native engine
+ * (a user of the docker group), so that the files it writes into the host folder are this user's to
+ * read and remove (as root they would not be: "EACCES … scandir"); root elsewhere, where the
+ * container's root is this user already (rootless docker) or Docker Desktop maps the ownership.
+ */
+export function restoreUser(host: DockerHostKind = dockerHostKind().kind, uid = process.getuid?.(), gid = process.getgid?.()): string | undefined {
+  return host === 'local' && uid !== undefined && uid !== 0 ? `${uid}:${gid}` : undefined;
+}
+
 /** `etcdctl snapshot restore` in a throwaway container of the lab's (local) etcd image, into a host folder. */
-export function restoreArgv(image: string, hostDir: string, snapshotFile: string, o: RestoreOptions): string[] {
+export function restoreArgv(image: string, hostDir: string, snapshotFile: string, o: RestoreOptions, user = restoreUser()): string[] {
   return [
-    'docker', 'run', '--rm', '--network', 'none',
+    'docker', 'run', '--rm', '--network', 'none', ...(user ? ['--user', user] : []),
     '--volume', `${path.resolve(snapshotFile)}:/snapshot.db:ro`, '--volume', `${hostDir}:/restore`,
     '--entrypoint', 'etcdctl', '--env', 'ETCDCTL_API=3', image,
     'snapshot', 'restore', '/snapshot.db',

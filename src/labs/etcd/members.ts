@@ -1,5 +1,6 @@
 import { prettyCommand } from '../../exec/errors.js';
 import type { LabNode } from '../types.js';
+import { publishArgv } from './client-ports.js';
 import { CONFIG_FILE } from './config.js';
 import { OWNER_LABEL, SHAPE_LABEL } from './spec.js';
 
@@ -10,6 +11,8 @@ export interface MemberContainer {
   node: LabNode;
   network: string;
   ip: string;
+  /** The host port its client port is published on (127.0.0.1). */
+  port: number;
   image: string;
   shape: string;
 }
@@ -17,7 +20,7 @@ export interface MemberContainer {
 export function createArgv(m: MemberContainer): string[] {
   return [
     'docker', 'create', '--name', m.node.container, '--hostname', m.node.container,
-    '--network', m.network, '--ip', m.ip,
+    '--network', m.network, '--ip', m.ip, ...publishArgv(m.port),
     '--label', `io.x-k8s.kind.cluster=${m.lab}`, '--label', `io.x-k8s.kind.role=${m.node.role}`,
     '--label', `${OWNER_LABEL}=${m.lab}`, '--label', `${SHAPE_LABEL}=${m.shape}`,
     // SIGTERM (docker's default) so that `node.stop` lets a leader hand over; a PID-1 etcd honours it.

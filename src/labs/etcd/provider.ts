@@ -8,6 +8,7 @@ import type { EtcdTls } from '../../clients/etcd/client.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
 import type { SqlAccess } from '../../clients/sql.js';
 import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from '../docker/index.js';
+import { dockerHostKind } from '../docker/host.js';
 import type { Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
 import { ETCDCTL_LOCAL, etcdctlInNodes, imageTools } from './tools.js';
@@ -19,6 +20,8 @@ import { createNetwork, inspectNetwork, networkCreateArgv, subnetCandidates } fr
 import { labNodes, networkName, nodeIp, OWNER_LABEL, SHAPE_LABEL, shapeOf, type EtcdLabSpec } from './spec.js';
 import { createWorker, planWorkerUp, type WorkerTarget } from './worker.js';
 import { workerSql } from './sql.js';
+import { chooseAccess, planAccess, type EtcdAccessMode } from './access.js';
+import { CLIENT_PORT, CLIENT_PORT_KEY, clientPortCandidates, freeClientPorts } from './client-ports.js';
 
 const HEALTHY_TIMEOUT_MS = 30_000;
 
@@ -44,9 +47,14 @@ export class EtcdLab implements Lab {
   readonly safetyNet: SafetyNet;
   /** The lab network's /24, known once the lab is up (or adopted). */
   subnet?: string;
+  /** How kdrill reaches the members: the lab's etcdAccess, or what `auto` chose at lab up. */
+  access: EtcdAccessMode;
+  /** Each member's client port on the host's 127.0.0.1, by container: picked at create, read back from docker on adoption. */
+  private clientPorts = new Map<string, number>();
 
   constructor(readonly spec: EtcdLabSpec, public env: LabEnv) {
     this.network = networkName(spec.name);
+    this.access = spec.etcdAccess === 'auto' ? 'direct' : spec.etcdAccess;
     this.nodeOps = new DockerNodes({
       network: this.network,
       owner: { key: OWNER_LABEL, value: spec.name },
@@ -99,7 +107,22 @@ export class EtcdLab implements Lab {
   }
 
   etcdMembers(): EtcdMember[] {
-    return this.controlPlanes().map((m) => ({ node: m.name, container: m.container, url: `https://${this.ipOf(m.name)}:2379`, serverName: m.container }));
+    return this.controlPlanes().map((m) => ({ node: m.name, container: m.container, url: this.clientUrl(m), serverName: m.container }));
+  }
+
+  /** Where kdrill dials a member: its IP on the lab network, or its port on 127.0.0.1 (published; the server cert names 127.0.0.1). */
+  private clientUrl(m: LabNode): string {
+    if (this.access !== 'published') return `https://${this.ipOf(m.name)}:${CLIENT_PORT}`;
+    const port = this.clientPorts.get(m.container);
+    if (!port) throw new LabError(`lab ${this.name} is not up: no client port of ${m.container} known yet`);
+    return `https://127.0.0.1:${port}`;
+  }
+
+  /** etcdAccess: auto picks direct or published once the members' containers run; said in the run log. */
+  private async chooseAccess(): Promise<void> {
+    const choice = await chooseAccess(this.spec.etcdAccess, this.controlPlanes().map((m) => this.ipOf(m.name)), this.env.signal);
+    this.access = choice.mode;
+    this.env.log(`lab ${this.name}: etcd access ${choice.mode} (${choice.why})`);
   }
 
   get pkiDir(): string {
@@ -122,8 +145,8 @@ export class EtcdLab implements Lab {
     return this.env.runner.run(argv, { signal: this.env.signal, timeout, finishOnAbort: true });
   }
 
-  private memberContainer(node: LabNode, i: number): MemberContainer {
-    return { lab: this.name, node, network: this.network, ip: nodeIp(this.subnet!, i), image: this.spec.image, shape: shapeOf(this.spec) };
+  private memberContainer(node: LabNode, i: number, port: number): MemberContainer {
+    return { lab: this.name, node, network: this.network, ip: nodeIp(this.subnet!, i), port, image: this.spec.image, shape: shapeOf(this.spec) };
   }
 
   async up(): Promise<UpResult> {
@@ -174,6 +197,13 @@ export class EtcdLab implements Lab {
       await this.remove();
       return undefined;
     }
+    const ports = members.map((c) => found.get(c)!.hostPorts[CLIENT_PORT_KEY]);
+    if (ports.some((p) => p === undefined)) {
+      this.env.log(`lab ${this.name}: a left-over lab without published client ports (made by an older kdrill) is removed and recreated`, 'warn');
+      await this.remove();
+      return undefined;
+    }
+    this.clientPorts = new Map(members.map((c, i) => [c, ports[i]!]));
     this.subnet = net.subnet;
     const seen = members.map((c) => found.get(c)!);
     const said = foundWords(seen.length, {
@@ -188,6 +218,8 @@ export class EtcdLab implements Lab {
       if (!info.networks.includes(this.network)) await this.run(this.nodeOps.argv('heal', node.name, { ip: this.ipOf(node.name) }));
       if (!info.running) await this.run(startArgv([c]));
     }
+    // Outside the try below: a lab that no access reaches is not made healthier by recreating it.
+    await this.chooseAccess();
     try {
       await this.copyPkiOut();
       await this.waitHealthy();
@@ -206,7 +238,9 @@ export class EtcdLab implements Lab {
       const net = await inspectNetwork(this.env.runner, this.network, this.env.signal);
       // A labelled network still in use by a stranger (see remove) is ours to reuse.
       this.subnet = net?.owner === this.name && net.subnet ? net.subnet : await createNetwork(this.env.runner, this.network, this.name, this.env.signal);
-      const members = this.controlPlanes().map((n, i) => this.memberContainer(n, i));
+      const ports = await freeClientPorts(this.name, this.spec.members);
+      const members = this.controlPlanes().map((n, i) => this.memberContainer(n, i, ports[i]!));
+      this.clientPorts = new Map(members.map((m) => [m.node.container, m.port]));
       const build = path.join(this.env.stateDir, 'build');
       await rm(build, { recursive: true, force: true });
       const folders = await makePki(build, members.map((m) => ({ container: m.node.container, ip: m.ip })));
@@ -223,6 +257,7 @@ export class EtcdLab implements Lab {
       await settleAll<unknown>([...members.map((m) => this.run(startArgv([m.node.container]))), this.copyPkiOut()]);
       // The members have their keys, and the CA key is needed by no one after this: none stay on disk.
       await rm(build, { recursive: true, force: true });
+      await this.chooseAccess();
       await this.waitHealthy();
       await this.upWorker();
     } catch (err) {
@@ -256,7 +291,9 @@ export class EtcdLab implements Lab {
       await waitHealthy(this.etcd, this.env.signal, timeoutMs, `lab ${this.name}: etcd`);
     } catch (err) {
       if (this.env.signal.aborted) throw err;
-      throw new LabError(`${errorMessage(err)}; try: docker logs ${this.controlPlanes()[0]!.container}`);
+      const host = this.access === 'published' ? dockerHostKind() : undefined;
+      const why = host?.kind === 'remote' ? `; ${host.words} publishes the client ports on its own loopback, not this machine's: set etcdAccess: exec` : '';
+      throw new LabError(`${errorMessage(err)}${why}; try: docker logs ${this.controlPlanes()[0]!.container}`);
     }
   }
 
@@ -291,16 +328,19 @@ export class EtcdLab implements Lab {
     const subnet = subnetCandidates(this.name)[0]!;
     const lab = new EtcdLab(this.spec, this.env);
     lab.subnet = subnet;
-    const members = this.controlPlanes().map((n, i) => lab.memberContainer(n, i));
+    const ports = clientPortCandidates(this.name, this.spec.members)[0]!;
+    const members = this.controlPlanes().map((n, i) => lab.memberContainer(n, i, ports[i]!));
     const build = path.join(this.env.stateDir, 'build');
     return [
       `# adopt a left-over lab labelled ${OWNER_LABEL}=${this.name} of the same shape${this.spec.reuse ? '' : ' (reuse: false: remove it)'}; else:`,
       `${prettyCommand(networkCreateArgv(this.network, this.name, subnet))}  # next free /24 on "Pool overlaps"`,
+      `# client ports published on 127.0.0.1: ${ports.join(', ')} (the next block of ${this.spec.members} if one is taken)`,
       ...planPki(build, members.map((m) => ({ container: m.node.container, ip: m.ip }))),
       ...members.flatMap((m) => [prettyCommand(createArgv(m)), prettyCommand(copyInArgv(path.join(build, m.node.container, 'kubernetes'), m.node.container))]),
       prettyCommand(startArgv(members.map((m) => m.node.container))),
       prettyCommand(copyOutArgv(members[0]!.node.container, this.env.stateDir)),
       ...(this.spec.worker ? planWorkerUp({ lab: this.name, network: this.network, ip: nodeIp(subnet, 89), spec: this.spec.worker }) : []),
+      `# etcd access: ${planAccess(this.spec.etcdAccess)}`,
       `# until every member answers Status over mTLS and all name one leader (at most ${HEALTHY_TIMEOUT_MS / 1000} s)`,
     ];
   }

@@ -34,8 +34,8 @@ export const etcdLabSchema = z.strictObject({
   reuse: z.boolean().default(true)
     .describe('Adopt a lab of the same name and shape left over from an aborted run (a different shape is recreated)'),
   keep: z.boolean().default(false).describe('Leave the lab up after the drill (the next run adopts it)'),
-  etcdAccess: z.enum(['direct', 'exec']).default('direct')
-    .describe("direct: etcd client over gRPC to the members' IPs; exec: etcdctl inside each member's node (docker exec), as on kind with Docker Desktop"),
+  etcdAccess: z.enum(['auto', 'direct', 'published', 'exec']).default('auto')
+    .describe("How kdrill reaches etcd. direct: gRPC to the members' IPs on the lab network; published: gRPC to each member's client port published on 127.0.0.1 (Docker Desktop, rootless docker); exec: etcdctl inside each member's node (docker exec); auto: direct where the members' IPs answer, published otherwise"),
   worker: workerSchema.optional().describe('A worker node <name>-worker with app data: postgres (issue 4)'),
 });
 

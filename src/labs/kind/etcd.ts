@@ -1,3 +1,5 @@
+import { dockerHostKind, type DockerHostKind } from '../docker/host.js';
+
 /**
  * etcd on kind: each control-plane node runs a stacked etcd member as a static Pod, with kubeadm's
  * certs under /etc/kubernetes/pki/etcd/. Two ways in:
@@ -65,8 +67,10 @@ export function parseContainerId(stdout: string): string | undefined {
 
 export type EtcdAccessMode = 'direct' | 'exec';
 
-export function etcdAccessMode(setting: 'auto' | 'direct' | 'exec', platform: NodeJS.Platform = process.platform): EtcdAccessMode {
+/** auto: direct only where node IPs are routed to this machine (a native engine here), else exec. */
+export function etcdAccessMode(setting: 'auto' | 'direct' | 'exec', host: DockerHostKind = dockerHostKind().kind): EtcdAccessMode {
   if (setting !== 'auto') return setting;
-  // Docker Desktop runs containers in a VM: node IPs are reachable from the host only on Linux.
-  return platform === 'linux' ? 'direct' : 'exec';
+  // Docker Desktop runs containers in a VM, rootless docker in a namespace of its own, a remote
+  // engine elsewhere: the nodes' IPs answer only a native engine's host.
+  return host === 'local' ? 'direct' : 'exec';
 }

@@ -21,12 +21,13 @@ import { KindEtcdSource } from './etcd-access.js';
 import { KindMembers, MANIFEST, PARKED } from './members.js';
 import { markerAfterCreate, markerBeforeCreate, readMarker, whyNotOurs } from './ownership.js';
 import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
+import type { DockerHostKind } from '../docker/host.js';
 
 export const KIND_CAPABILITIES: Capability[] = ['nodeOps', 'shell', 'etcd', 'members', 'kubernetes', 'sql'];
 
 /** How a kind lab reaches etcd: gRPC to the node IPs (direct), or etcdctl in each node (exec). */
-export const kindEtcdTransport = (spec: Pick<KindSpec, 'etcdAccess'>, platform = process.platform): EtcdTransport =>
-  etcdAccessMode(spec.etcdAccess, platform) === 'direct' ? 'grpc' : 'exec';
+export const kindEtcdTransport = (spec: Pick<KindSpec, 'etcdAccess'>, host?: DockerHostKind): EtcdTransport =>
+  etcdAccessMode(spec.etcdAccess, host) === 'direct' ? 'grpc' : 'exec';
 
 /** A kind cluster as a kdrill lab. Reads `env.runner` at each call: the engine rebinds it per phase. */
 export class KindLab implements Lab {

@@ -14,7 +14,7 @@ export const kindSpecSchema = z.strictObject({
   kindImage: imageRef.optional().describe('Node image, e.g. kindest/node:v1.31.0 (kind create cluster --image)'),
   waitFor: duration.default('5m').describe('How long kind waits for the control plane to be ready (--wait)'),
   etcdAccess: z.enum(['auto', 'direct', 'exec']).default('auto')
-    .describe('direct: etcd client on node IPs (Linux); exec: etcdctl through docker exec + crictl (Docker Desktop); auto: direct on Linux'),
+    .describe('direct: etcd client on node IPs (a native docker engine on Linux); exec: etcdctl through docker exec + crictl (Docker Desktop, rootless docker, a remote docker host); auto: direct on a native engine, exec elsewhere'),
 });
 
 export type KindSpec = z.output<typeof kindSpecSchema>;

@@ -20,7 +20,7 @@ const api = new CommandRunner(undefined, DockerEngine.fromEnv({ ...process.env, 
 api.onCommand((c) => { if (c.via === 'engine') engineUsed.push(c.argv.slice(1, 3).join(' ')); });
 
 const createArgv = (n: string, ip: string): string[] => [
-  'docker', 'create', '--name', name(n), '--hostname', name(n), '--network', NET, '--ip', ip,
+  'docker', 'create', '--name', name(n), '--hostname', name(n), '--network', NET, '--ip', ip, '--publish', '127.0.0.1::2379',
   '--label', LABEL, '--label', 'io.x-k8s.kind.role=control-plane', '--label', 'dev.kdrill.bare', '--stop-signal', 'SIGTERM', IMAGE, 'sleep', '300',
 ];
 
@@ -59,7 +59,7 @@ describe.skipIf(skipLab)('docker commands through the Engine API = through the C
     dockerQuiet('network', 'rm', NET);
   });
 
-  it('create: the same container as the CLI makes (name, hostname, labels, stop signal, fixed IP, command)', async () => {
+  it('create: the same container as the CLI makes (name, hostname, labels, stop signal, fixed IP, published port, command)', async () => {
     await cli.run(createArgv('by-cli', '10.250.77.11'));
     const r = await api.run(createArgv('by-api', '10.250.77.12'));
     expect(r.stdout).toMatch(/^[0-9a-f]{64}\n$/);
@@ -72,6 +72,9 @@ describe.skipIf(skipLab)('docker commands through the Engine API = through the C
     expect(b.Config.Image).toBe(a.Config.Image);
     expect(b.HostConfig.NetworkMode).toBe(a.HostConfig.NetworkMode);
     expect(b.NetworkSettings.Networks[NET].IPAMConfig).toEqual({ IPv4Address: '10.250.77.12' });
+    expect(b.HostConfig.PortBindings).toEqual({ '2379/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+    expect(b.HostConfig.PortBindings).toEqual(a.HostConfig.PortBindings);
+    expect(b.Config.ExposedPorts).toEqual(a.Config.ExposedPorts);
     const dup = await api.run(createArgv('by-api', '10.250.77.13'), { allowFailure: true });
     expect(dup.exitCode).toBe(1);
     expect(dup.stderr).toMatch(/Conflict.*already in use/);

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdProvider } from '../../../src/labs/etcd/index.js';
+import { EtcdLab, etcdProvider } from '../../../src/labs/etcd/index.js';
 import { etcdLabSchema, shapeOf } from '../../../src/labs/etcd/spec.js';
 import type { EtcdAccess } from '../../../src/clients/etcd/access.js';
 import { docker, dockerAll, dockerQuiet, forceRemove, makeLab, skipLab } from '../helpers.js';
@@ -7,11 +8,11 @@ import { docker, dockerAll, dockerQuiet, forceRemove, makeLab, skipLab } from '.
 describe('etcd lab spec', () => {
   it('fills the defaults and names the nodes like kind', () => {
     const spec = etcdLabSchema.parse({ provider: 'etcd' });
-    expect(spec).toMatchObject({ name: 'kdrill-etcd', members: 3, image: 'kdrill/etcd:3.4.23', reuse: true, keep: false });
+    expect(spec).toMatchObject({ name: 'kdrill-etcd', members: 3, image: 'kdrill/etcd:3.4.23', reuse: true, keep: false, etcdAccess: 'auto' });
     expect(etcdProvider.nodeNames({ ...spec, members: 4 })).toEqual(['control-plane', 'control-plane2', 'control-plane3', 'control-plane4']);
   });
   it('refuses bad names, sizes and unknown keys', () => {
-    for (const bad of [{ name: 'Bad_Name' }, { members: 0 }, { members: 8 }, { quota: 'lots' }, { heartbeat: '100' }, { worker: 'mysql' }]) {
+    for (const bad of [{ name: 'Bad_Name' }, { members: 0 }, { members: 8 }, { quota: 'lots' }, { heartbeat: '100' }, { worker: 'mysql' }, { etcdAccess: 'tunnel' }]) {
       expect(etcdLabSchema.safeParse({ provider: 'etcd', ...bad }).success, JSON.stringify(bad)).toBe(false);
     }
   });
@@ -71,6 +72,30 @@ describe.skipIf(skipLab)('etcd lab on real docker', () => {
   it('refuses plain TLS without a client cert (client-cert-auth)', () => {
     const c = `${lab.name}-control-plane`;
     expect(() => execNoCert(c)).toThrow();
+  });
+
+  it("publishes each member's client port on 127.0.0.1, where a run with etcdAccess: published adopts and reaches it; a partition closes the port, the heal brings back the same one", async () => {
+    const port = (c: string) => spawnSync('docker', ['port', c, '2379'], { encoding: 'utf8' }).stdout.trim();
+    const members = lab.controlPlanes().map((m) => m.container);
+    const ports = members.map(port);
+    expect(ports.every((p) => /^127\.0\.0\.1:\d+$/.test(p)), ports.join(' ')).toBe(true);
+    expect(new Set(ports).size).toBe(3);
+    const published = new EtcdLab({ ...lab.spec, etcdAccess: 'published' }, { ...lab.env });
+    expect(await published.up()).toEqual({ created: true, adopted: 'left by an earlier run: 3 of 3 members running' });
+    expect(published.etcdMembers().map((m) => m.url)).toEqual(ports.map((p) => `https://${p}`));
+    expect((await published.etcd.statusAll()).map((p) => p.ok)).toEqual([true, true, true]);
+    const ctx = { runner: lab.env.runner, signal: new AbortController().signal, state: new Map<string, unknown>() };
+    await published.nodeOps.partition(ctx, 'control-plane3');
+    try {
+      // Off its network, off its published port too: kdrill cannot reach it, as over its IP.
+      expect(port(members[2]!)).toBe('');
+      expect((await published.etcd.status('control-plane3', 500)).ok).toBe(false);
+    } finally {
+      await published.nodeOps.heal(ctx, 'control-plane3');
+    }
+    expect(port(members[2]!)).toBe(ports[2]);
+    await published.waitHealthy(10_000);
+    await published.etcd.close();
   });
 
   it('adopts itself on a second up (same shape), never duplicating', async () => {

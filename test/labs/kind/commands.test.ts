@@ -124,6 +124,7 @@ describe('etcd on kind: command lines (pure)', () => {
   });
 
   it.each([
-    ['auto', 'linux', 'direct'], ['auto', 'darwin', 'exec'], ['auto', 'win32', 'exec'], ['exec', 'linux', 'exec'], ['direct', 'darwin', 'direct'],
-  ] as const)('access %s on %s → %s', (setting, platform, mode) => expect(etcdAccessMode(setting, platform)).toBe(mode));
+    ['auto', 'local', 'direct'], ['auto', 'vm', 'exec'], ['auto', 'desktop', 'exec'], ['auto', 'rootless', 'exec'], ['auto', 'remote', 'exec'],
+    ['exec', 'local', 'exec'], ['direct', 'desktop', 'direct'],
+  ] as const)('access %s on a %s docker host → %s', (setting, host, mode) => expect(etcdAccessMode(setting, host)).toBe(mode));
 });
