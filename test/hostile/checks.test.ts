@@ -115,7 +115,7 @@ const cases: Array<[string, string, string[], Record<string, string>?]> = [
   ['metadata missing', `apiVersion: kdrill/v1\nkind: Drill\n${exec()}`, ['1:1: metadata is required']],
   ['metadata.name a number', `${head(undefined, '5')}${exec()}`, ['3:18: metadata.name must be a string, got 5']],
   ['apiVersion missing', `kind: Drill\nmetadata: {name: t}\n${exec()}`, ['1:1: apiVersion is required: kdrill/v1']],
-  ['an enum value', `${etcd(', etcdAccess: grpc')}${exec()}`, ['4:48: lab.etcdAccess must be one of direct or exec, got "grpc"']],
+  ['an enum value', `${etcd(', etcdAccess: grpc')}${exec()}`, ['4:48: lab.etcdAccess must be one of auto, direct, published or exec, got "grpc"']],
   ['a wrong type inside a lab', `${etcd(', members: three')}${exec()}`, ['4:45: lab.members must be a number, got "three"']],
   ['lab: a string, not a mapping', `${head('lab: local\n')}${exec()}`, ['4:6: lab must be a mapping, got "local"']],
   ['lab without provider', `${head('lab: {name: x}\n')}${exec()}`, ['4:6: lab.provider is required: one of local, etcd, kind']],
