@@ -11,7 +11,8 @@ import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from
 import { dockerHostKind } from '../docker/host.js';
 import type { Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
-import { ETCDCTL_LOCAL, etcdctlInNodes, imageTools } from './tools.js';
+import { ETCDCTL_LOCAL } from '../kubeadm-layout.js';
+import { etcdctlInNodes, imageTools } from './tools.js';
 import { safetyNetOf } from '../safety-net.js';
 import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { prettyCommand } from '../../exec/errors.js';
 import type { EtcdTools } from '../../clients/etcd/access.js';
 import type { EtcdctlHost } from '../../clients/etcd/etcdctl.js';
+import { ETCDCTL_LOCAL } from '../kubeadm-layout.js';
 import type { NodeShell } from '../types.js';
 
 /** `etcdctl snapshot status` in a throwaway container of the lab's etcd image (local: no pull, the host needs no etcdctl). */
@@ -13,12 +14,6 @@ export function snapshotStatusArgv(file: string, image: string): string[] {
     image, 'snapshot', 'status', '/snapshot.db', '--write-out', 'json',
   ];
 }
-
-/** etcdctl inside a member's node, against that member only, with the member's own certs (kubeadm's server cert also does client auth). */
-export const ETCDCTL_LOCAL = [
-  '--endpoints=https://127.0.0.1:2379',
-  '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key',
-];
 
 /** etcdctl through `docker exec` (etcdAccess: exec): the lab's image has it on PATH. */
 export function etcdctlInNodes(shell: NodeShell): EtcdctlHost {

@@ -7,7 +7,7 @@ import type { EtcdTls } from '../../clients/etcd/client.js';
 import { prettyCommand } from '../../exec/errors.js';
 import type { CommandRunner, RunResult } from '../../exec/runner.js';
 import type { LabNode, NodeShell, ShellContext } from '../types.js';
-import { certCopyArgv, certFilesIn, ETCD_CLIENT_PORT, ETCD_DATA_DIR, ETCDCTL_TLS, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
+import { certCopyArgv, certFilesIn, ETCD_DATA_DIR, ETCDCTL_LOCAL, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
 
 /** The running etcd container of a node (`crictl ps --name etcd`), or why there is none. */
 export async function findEtcdPod(shell: NodeShell, ctx: ShellContext, node: string): Promise<{ id?: string; why: string }> {
@@ -58,7 +58,7 @@ export class KindEtcdSource implements EtcdSource {
    * are not reachable from the host.
    */
   private etcdctlHost(): EtcdctlHost {
-    const local = [`--endpoints=https://127.0.0.1:${ETCD_CLIENT_PORT}`, ...ETCDCTL_TLS];
+    const local = ETCDCTL_LOCAL;
     return {
       argv: (node, args) => this.shell.argv(node, etcdInNodeArgv('<etcd container>', ['etcdctl', ...local, ...args])),
       run: async (ctx, node, args, opts) => {

@@ -8,17 +8,9 @@ import { dockerHostKind, type DockerHostKind } from '../docker/host.js';
  *    `docker exec <node> crictl exec <etcd container> etcdctl … -w json`.
  */
 
-export const PKI_DIR = '/etc/kubernetes/pki/etcd';
-/** kubeadm's etcd data dir, a hostPath the etcd Pod mounts at the same path. */
-export const ETCD_DATA_DIR = '/var/lib/etcd';
-export const ETCD_CLIENT_PORT = 2379;
+import { ETCD_CLIENT_PORT, PKI_DIR } from '../kubeadm-layout.js';
 
-/** The chapter's etcdctl TLS flags: kubeadm's server cert also carries client auth. */
-export const ETCDCTL_TLS = [
-  `--cacert=${PKI_DIR}/ca.crt`,
-  `--cert=${PKI_DIR}/server.crt`,
-  `--key=${PKI_DIR}/server.key`,
-];
+export { ETCD_CLIENT_PORT, ETCD_DATA_DIR, ETCDCTL_LOCAL, PKI_DIR } from '../kubeadm-layout.js';
 
 export interface EtcdCertFiles {
   ca: string;
@@ -42,23 +34,6 @@ export const FIND_ETCD_ARGV: readonly string[] = ['crictl', 'ps', '--name', 'etc
 
 /** Inside a node: `argv` run in its etcd container, where etcdctl (and etcdutl on some images) are. */
 export const etcdInNodeArgv = (etcdContainer: string, argv: readonly string[], stdin = false): string[] => ['crictl', 'exec', ...(stdin ? ['-i'] : []), etcdContainer, ...argv];
-
-/** The running etcd container's id inside a node, from the host. */
-export function findEtcdContainerArgv(node: string): string[] {
-  return ['docker', 'exec', node, ...FIND_ETCD_ARGV];
-}
-
-/** etcdctl inside the node's etcd container, against that member only unless `args` say otherwise. */
-export function etcdctlExecArgv(node: string, etcdContainer: string, args: readonly string[], endpoints = [`https://127.0.0.1:${ETCD_CLIENT_PORT}`]): string[] {
-  return ['docker', 'exec', node, ...etcdInNodeArgv(etcdContainer, ['etcdctl', `--endpoints=${endpoints.join(',')}`, ...ETCDCTL_TLS, ...args])];
-}
-
-/** The chapter's H-S-M as etcdctl calls (member list / endpoint status / endpoint health), JSON out. */
-export const HSM_ARGS = {
-  memberList: ['member', 'list', '-w', 'json'],
-  endpointStatus: ['endpoint', 'status', '--cluster', '-w', 'json'],
-  endpointHealth: ['endpoint', 'health', '--cluster', '-w', 'json'],
-} as const;
 
 /** `crictl ps --quiet` prints one id a line; the first running etcd container is the member. */
 export function parseContainerId(stdout: string): string | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigArgv, dockerPsArgv, parseClusters, parsePs, parseInspectNode, dockerInspectNodeArgv } from '../../../src/labs/kind/commands.js';
 import { kindNodeNames, nodesOfConfig, rolesOfConfig } from '../../../src/labs/kind/config.js';
-import { certCopyArgv, etcdctlExecArgv, etcdAccessMode, findEtcdContainerArgv, HSM_ARGS, parseContainerId } from '../../../src/labs/kind/etcd.js';
+import { certCopyArgv, etcdAccessMode, FIND_ETCD_ARGV, parseContainerId } from '../../../src/labs/kind/etcd.js';
 import { kindProvider } from '../../../src/labs/kind/provider.js';
 import { markerAfterCreate, markerBeforeCreate, readMarker, whyNotOurs, type Marker } from '../../../src/labs/kind/ownership.js';
 import { readFileSync } from 'node:fs';
@@ -106,19 +106,8 @@ describe('etcd on kind: command lines (pure)', () => {
     expect(certCopyArgv('bookstore-ha-control-plane', '/s/etcd-pki')).toEqual(['docker', 'cp', 'bookstore-ha-control-plane:/etc/kubernetes/pki/etcd/.', '/s/etcd-pki']);
   });
 
-  it.each([
-    [HSM_ARGS.memberList, ['member', 'list', '-w', 'json']],
-    [HSM_ARGS.endpointStatus, ['endpoint', 'status', '--cluster', '-w', 'json']],
-    [HSM_ARGS.endpointHealth, ['endpoint', 'health', '--cluster', '-w', 'json']],
-  ])('Docker Desktop fallback: etcdctl %j through docker exec + crictl exec', (args, tail) => {
-    expect(etcdctlExecArgv('bookstore-ha-control-plane', 'abc123', args)).toEqual([
-      'docker', 'exec', 'bookstore-ha-control-plane', 'crictl', 'exec', 'abc123', 'etcdctl', '--endpoints=https://127.0.0.1:2379',
-      '--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key', ...tail,
-    ]);
-  });
-
   it('finds the etcd container with crictl', () => {
-    expect(findEtcdContainerArgv('n')).toEqual(['docker', 'exec', 'n', 'crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet']);
+    expect(FIND_ETCD_ARGV).toEqual(['crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet']);
     expect(parseContainerId('\n3f2a\n9b1c\n')).toBe('3f2a');
     expect(parseContainerId('')).toBeUndefined();
   });
