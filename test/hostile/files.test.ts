@@ -366,6 +366,19 @@ const cases: Case[] = [
     code: 2, words: [/is 300 bytes long; a file name is at most 255/], after: (d) => (nothingRan(d), expect(readdirSync(d).sort()).toEqual(['marks.yaml'])),
   },
   {
+    // Before: writeReports threw EISDIR out of the run, exit 4 "internal error", and no verdict was printed.
+    name: 'reports that cannot be written after the run: the verdict is said, the journal named, exit 3 (not 4)',
+    args: (d) => ['run', put(d, 'blocks.yaml', `apiVersion: kdrill/v1
+kind: Drill
+metadata: {name: blocks}
+steps:
+  - name: a folder where report.json goes
+    action: exec
+    with: {run: [sh, -c, 'for r in "$0"/blocks/*/; do mkdir "$r/report.json"; done', ${JSON.stringify(path.join(d, 'runs'))}]}
+`), '--report-dir', path.join(d, 'runs')],
+    code: 3, words: [/^PASSED$/m, /kdrill: the reports could not be written to \S+: EISDIR: .*; the run's journal is \S+journal\.jsonl/],
+  },
+  {
     name: 'a drill name too long for a folder name ends in exit 2 before anything runs',
     args: (d) => ['run', put(d, 'long.yaml', marking(d).replace('name: marks', `name: ${'m'.repeat(300)}`)), '--report-dir', path.join(d, 'runs')],
     code: 2, words: [/m{40}/], after: (d) => (nothingRan(d), expect(existsSync(path.join(d, 'runs'))).toBe(false)),

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { loadDrill } from '../../drill/loader.js';
 import type { Drill, Step } from '../../drill/types.js';
 import { didYouMean } from '../../drill/suggest.js';
-import { InterruptedError, UsageError } from '../../engine/errors.js';
+import { errorMessage, InterruptedError, UsageError } from '../../engine/errors.js';
 import { EventBus, type Phase } from '../../engine/events.js';
 import { planDrill, wrap } from '../../engine/plan.js';
 import { DrillRun } from '../../engine/run.js';
@@ -103,10 +103,18 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill), monotonicMs: Math.round(events.monotonicOrigin * 1000) / 1000 });
     const result = await engine.run();
     await tree?.done();
-    const { files } = writeReports(runDir, events.events);
     const verdict = `${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}`;
-    const reports = `reports: ${path.relative(process.cwd(), runDir) || runDir} (${files.map((f) => path.basename(f)).join(', ')})`;
-    process.stdout.write(`\n${visible(verdict)}\n${visible(reports)}\n`);
+    const where = path.relative(process.cwd(), runDir) || runDir;
+    let files: string[];
+    try {
+      files = writeReports(runDir, events.events).files;
+    } catch (err) {
+      // The drill is over and its journal is on disk: the verdict is said whatever happened to the reports.
+      process.stdout.write(`\n${visible(verdict)}\n`);
+      process.stderr.write(`${visible(`kdrill: the reports could not be written to ${where}: ${errorMessage(err)}; the run's journal is ${path.join(where, 'journal.jsonl')}`)}\n`);
+      return result.exitCode === EXIT.passed ? EXIT.lab : result.exitCode;
+    }
+    process.stdout.write(`\n${visible(verdict)}\n${visible(`reports: ${where} (${files.map((f) => path.basename(f)).join(', ')})`)}\n`);
     // A Ctrl-C after the drill ended (while the reports were written) is still a Ctrl-C to the caller.
     if (interrupts > 0 && result.status !== 'interrupted') {
       process.stderr.write(`kdrill: ${result.status} before the interrupt; exit ${EXIT.interrupted} for the interrupt\n`);
