@@ -1,4 +1,4 @@
-import { readdirSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { InvalidDrillError } from '../engine/errors.js';
@@ -15,6 +15,8 @@ export type Found =
   | { kind: 'invalid'; file: string; error: InvalidDrillError };
 
 const YAML_FILE = /\.ya?ml$/i;
+/** A drills folder has tens of folders; past this many, a link has led the search somewhere else. */
+export const MAX_FOLDERS = 2000;
 
 /**
  * What the given paths hold, in a fixed order: the paths as given, each folder's entries by name
@@ -38,15 +40,28 @@ class Walk {
   readonly found: Found[] = [];
   /** dev:ino → the path it was first met at. */
   private readonly seen = new Map<string, string>();
+  private folders = 0;
+  /** The real path of the root being searched: a link to it or to a folder above it is not followed. */
+  private rootReal = '';
 
   root(p: string): void {
     const st = this.stat(p);
+    this.rootReal = realOrSelf(p);
     if (st?.isDirectory()) this.folder(p, st);
     else if (st) this.file(p, st, true);
   }
 
   private folder(dir: string, st: Stats): void {
     if (this.again(dir, st, 'folder')) return;
+    const real = realOrSelf(dir);
+    if (real !== this.rootReal && isWithin(this.rootReal, real)) {
+      this.found.push({ kind: 'skipped', file: dir, reason: `a link to ${real}, which holds the folder being searched: not searched` });
+      return;
+    }
+    if (++this.folders > MAX_FOLDERS) {
+      if (this.folders === MAX_FOLDERS + 1) this.invalid(dir, `stopped searching: more than ${MAX_FOLDERS} folders (does a link lead out of the drills folder?)`);
+      return;
+    }
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -109,6 +124,20 @@ class Walk {
     this.found.push({ kind: 'invalid', file, error: new InvalidDrillError([{ file, line: 1, col: 1, message }]) });
   }
 }
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Whether `inner` is `outer` or below it. */
+const isWithin = (inner: string, outer: string): boolean => {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+};
 
 /** Keys only a drill has at its top (a Kubernetes object or a kind config has none of them). */
 const DRILL_KEYS = new Set(Object.keys(drillSchema.shape).filter((k) => !['apiVersion', 'kind', 'metadata'].includes(k)));

@@ -180,6 +180,25 @@ const cases: Case[] = [
     code: 0, place: (d) => `skipped: ${path.join(d, 'f/a/up')}: `, words: [/the same folder as .*\/f \(already searched\)/, /1 valid, 0 invalid, 1 skipped/],
   },
   {
+    // Before: validate followed the link and searched the whole disk.
+    name: 'a link to / inside the drills folder is not followed',
+    args: (d) => {
+      put(d, 'f/ok.yaml', drill('ok'));
+      symlinkSync('/', path.join(d, 'f/root'));
+      return ['validate', path.join(d, 'f')];
+    },
+    code: 0, place: (d) => `skipped: ${path.join(d, 'f/root')}: `, words: [/a link to \/, which holds the folder being searched: not searched/, /1 valid, 0 invalid, 1 skipped/],
+  },
+  {
+    name: 'a search past 2000 folders stops and says why',
+    args: (d) => {
+      put(d, 'f/ok.yaml', drill('ok'));
+      for (let i = 0; i < 2001; i++) mkdirSync(path.join(d, 'f', `d${i}`));
+      return ['validate', path.join(d, 'f')];
+    },
+    code: 2, words: [/stopped searching: more than 2000 folders \(does a link lead out of the drills folder\?\)/],
+  },
+  {
     name: 'the same folder named twice is counted once',
     args: (d) => (put(d, 'f/ok.yaml', drill('ok')), ['validate', path.join(d, 'f'), path.join(d, 'f')]),
     code: 0, words: [/already searched/, /1 valid, 0 invalid, 1 skipped/],
