@@ -43,6 +43,8 @@ export class SshShell implements NodeShell {
   }
 
   async exec(ctx: ShellContext, node: string, argv: readonly string[], opts: { timeoutMs?: number; allowFailure?: boolean; input?: string | Buffer } = {}): Promise<RunResult> {
+    // Without input, ssh's stdin stays open until it exits (the runner's pipe): its end is what
+    // kills the remote command on abort (remote-command.ts), so never `ssh -n` here.
     const full = [...this.sshArgs(node), remoteCommand(argv, { input: opts.input !== undefined })];
     return ctx.runner.run(full, { signal: ctx.signal, timeout: opts.timeoutMs ?? 60_000, allowFailure: opts.allowFailure, input: opts.input });
   }
