@@ -12,7 +12,7 @@ import { docker, dockerQuiet } from '../helpers.js';
 // A kubeadm test host (scripts/build-kubeadm-host-image.sh: real sshd and etcd, TEST DOUBLES of
 // init, systemctl, kubelet and crictl) reached as a Vagrant inventory reaches its VMs: ssh on
 // 127.0.0.1, a published port, a key pair made for this lab, a known_hosts file of its own.
-const IMAGE = 'kdrill/kubeadm-host:etcd-3.4.23';
+const IMAGE = process.env.KDRILL_KUBEADM_HOST_IMAGE ?? 'kdrill/kubeadm-host:etcd-3.4.23';
 const hasImage = (() => {
   try {
     execFileSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' });
@@ -140,9 +140,12 @@ describe.skipIf(!hasImage && !process.env.CI)('ssh transport to a kubeadm test h
     expect([state.exitCode, state.stdout.trim()]).toEqual([3, 'inactive']);
     expect(await healthy()).toBe(true);
     expect((await inHost('pidof', 'etcd')).stdout.trim()).toBe(etcdPid);
+    const running = (await shell.exec(ctx, 'h1', ['crictl', 'ps', '--name', 'etcd', '--state', 'Running', '-q'])).stdout.trim();
+    expect(running).toMatch(/^[0-9a-f]{13,64}$/);
     await shell.exec(ctx, 'h1', ['systemctl', 'start', 'kubelet']);
     expect((await inHost('systemctl', 'is-active', 'kubelet')).stdout.trim()).toBe('active');
     await shell.exec(ctx, 'h1', ['mv', '/etc/kubernetes/manifests/etcd.yaml', '/root/etcd.yaml']);
     await until('etcd stopped', async () => (await inHost('pidof', 'etcd')).exitCode !== 0, 12_000);
+    expect((await shell.exec(ctx, 'h1', ['crictl', 'ps', '--name', 'etcd', '-q'])).stdout.trim()).toBe('');
   });
 });
