@@ -1,32 +1,31 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../../../src/exec/errors.js';
 import { CommandRunner } from '../../../src/exec/runner.js';
 import { SshShell } from '../../../src/labs/kubeadm/ssh.js';
 import type { ShellContext } from '../../../src/labs/types.js';
-import { docker, dockerQuiet } from '../helpers.js';
+import { docker } from '../helpers.js';
+import { HOST_IMAGE, startTestHost, type TestHost } from './host.js';
 
 // A kubeadm test host (scripts/build-kubeadm-host-image.sh: real sshd and etcd, TEST DOUBLES of
 // init, systemctl, kubelet and crictl) reached as a Vagrant inventory reaches its VMs: ssh on
 // 127.0.0.1, a published port, a key pair made for this lab, a known_hosts file of its own.
-const IMAGE = process.env.KDRILL_KUBEADM_HOST_IMAGE ?? 'kdrill/kubeadm-host:etcd-3.4.23';
 const hasImage = (() => {
   try {
-    execFileSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' });
+    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 })();
 const name = `kdh-${process.pid}-h1`;
-const dir = mkdtempSync(path.join(tmpdir(), 'kdh-ssh-'));
 const runner = new CommandRunner(undefined, null);
 const ctx: ShellContext = { runner, signal: new AbortController().signal };
 let shell: SshShell;
-let port = 0;
+let host: TestHost | undefined;
+let dir = '';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 8_000): Promise<void> {
@@ -42,35 +41,22 @@ const ps = () => docker('exec', name, 'ps', '-o', 'args');
 
 describe.skipIf(!hasImage && !process.env.CI)('ssh transport to a kubeadm test host', () => {
   beforeAll(async () => {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'kdrill-test', '-f', path.join(dir, 'id')]);
-    docker('run', '-d', '--name', name, '--label', 'dev.kdrill.test=kubeadm-ssh', '-p', '127.0.0.1::22', IMAGE);
-    docker('cp', path.join(dir, 'id.pub'), `${name}:/root/.ssh/authorized_keys`);
-    docker('exec', name, 'chmod', '600', '/root/.ssh/authorized_keys');
-    await until('the host key', () => {
-      try {
-        return docker('exec', name, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub').startsWith('ssh-ed25519 ');
-      } catch {
-        return false;
-      }
-    });
-    port = Number(docker('port', name, '22/tcp').split('\n')[0]!.split(':').pop());
-    const [type, key] = docker('exec', name, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub').split(' ');
-    writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${type} ${key}\n`);
-    shell = new SshShell({ h1: { host: '127.0.0.1', port, user: 'root', identityFile: path.join(dir, 'id'), knownHostsFile: path.join(dir, 'known_hosts'), hostKeyCheck: 'yes' } });
+    host = await startTestHost(name);
+    dir = host.dir;
+    shell = new SshShell({ h1: host.ssh });
     await until('sshd answers', async () => (await inHost('true').catch(() => ({ exitCode: -1 }))).exitCode === 0);
   });
 
   afterAll(async () => {
     await shell?.close(runner);
-    dockerQuiet('rm', '-f', name);
-    rmSync(dir, { recursive: true, force: true });
+    host?.remove();
   });
 
   it('runs a command on the host, checking its key against the lab known_hosts (a wrong key: refused)', async () => {
     const r = await shell.exec(ctx, 'h1', ['cat', '/etc/hostname']);
     expect(r.stdout.trim()).toBe(docker('inspect', '-f', '{{.Config.Hostname}}', name));
     writeFileSync(path.join(dir, 'wrong_known_hosts'), readFileSync(path.join(dir, 'known_hosts'), 'utf8').replace(/AAAA\S+/, 'AAAAC3NzaC1lZDI1NTE5AAAAIB0gOk4fS7N4Pmq0BqWcQoj2WLZQnpC+K6lQnTbuE1gD'));
-    const wrong = new SshShell({ h1: { host: '127.0.0.1', port, user: 'root', identityFile: path.join(dir, 'id'), knownHostsFile: path.join(dir, 'wrong_known_hosts'), hostKeyCheck: 'yes' } });
+    const wrong = new SshShell({ h1: { ...host!.ssh, knownHostsFile: path.join(dir, 'wrong_known_hosts') } });
     const e = await wrong.exec(ctx, 'h1', ['true']).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(CommandError);
     expect((e as CommandError).stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
