@@ -84,6 +84,8 @@ describe.skipIf(!hasImage && !process.env.CI)('ssh transport to a kubeadm test h
     times.sort((a, b) => a - b);
     console.log(`ssh reused command: median ${times[5]!.toFixed(1)} ms, max ${times[9]!.toFixed(1)} ms`);
     expect(times[5]).toBeLessThan(200);
+    // Each command's abort watcher (a `cat` on the session's stdin) ends with its session.
+    await until('no abort watcher left on the host', () => !/^cat$/m.test(ps()), 3_000);
   });
 
   it('an abort or a timeout kills the remote command too, at once', async () => {
