@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Performance figures, measured (not asserted by timed tests). `npm run bench [-- --only cli|drill] [--access direct,published]`.
+// Performance figures, measured (not asserted by timed tests). `npm run bench [-- --only cli|drill|ssh] [--access direct,published]`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -40,3 +40,5 @@ if (!only || only === 'drill') {
   const drillBench = path.join(root, 'bench/drill.mjs');
   if (existsSync(drillBench)) await import(drillBench);
 }
+
+if (!only || only === 'ssh') await import(path.join(root, 'bench/ssh.mjs'));

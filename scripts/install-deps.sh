@@ -2,7 +2,7 @@
 # System packages the labs and tests need, from Debian (the only package source besides npm).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(docker.io etcd-server etcd-client busybox-static openssl iproute2 postgresql-15 procps iptables passwd)
+pkgs=(docker.io etcd-server etcd-client busybox-static openssl iproute2 postgresql-15 procps iptables passwd openssh-server openssh-client)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

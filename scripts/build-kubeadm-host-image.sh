@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds kdrill/kubeadm-host:etcd-3.4.23: the kubeadm lab's test hosts, reached over a REAL OpenSSH
+# server like a Vagrant inventory's VMs (ssh on 127.0.0.1, one published port per host). Made the
+# "tiny" way, offline, in seconds, from the host's Debian binaries (scripts/lib/rootfs.sh):
+#   real     /usr/sbin/sshd, ssh-keygen (Debian's openssh-server), etcd 3.4.23, etcdctl, busybox
+#   TEST DOUBLE  /usr/local/bin/host-init       PID 1: keeps sshd up, runs the kubelet double unless stopped
+#   TEST DOUBLE  /usr/bin/systemctl             start|stop|restart|is-active kubelet, nothing else
+#   TEST DOUBLE  /usr/local/bin/kubelet-double  the kind node's kubelet double (etcd static Pod only)
+#   TEST DOUBLE  /usr/bin/crictl                the kind node's crictl double
+# kubeadm's layout: /etc/kubernetes/{manifests,pki/etcd}, empty; the test puts the PKI and the etcd
+# manifest in. The sshd host key is made at container start; root's authorized key is copied in by
+# the test (a key pair per lab). No kubelet, no container runtime, no API server.
+# Idempotent: rebuilt only when missing or when its inputs changed (label dev.kdrill.inputs);
+# --force rebuilds.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/rootfs.sh"
+IMAGE=${KDRILL_KUBEADM_HOST_IMAGE:-kdrill/kubeadm-host:etcd-3.4.23}
+inputs=$(cat "$here/build-kubeadm-host-image.sh" "$here/lib/rootfs.sh" "$here/kind-node/kubelet-double" "$here/kind-node/crictl" \
+  "$here"/kubeadm-host/* /usr/sbin/sshd | sha256sum | cut -c1-16)
+if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{index .Config.Labels "dev.kdrill.inputs"}}' "$IMAGE" 2>/dev/null)" = "$inputs" ]; then
+  echo "$IMAGE: present"; exit 0
+fi
+started=$(date +%s.%N)
+need_host_etcd
+if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/bin/ssh-keygen ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+etcd_rootfs "$root"
+mkdir -p "$root"/{run,root/.ssh,var/log/pods,etc/kubernetes/manifests,etc/ssh,usr/sbin}
+install_busybox "$root" sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof \
+  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du \
+  find test [ true false basename dirname readlink stat timeout tee id uname which less vi od base64 xargs
+cp /usr/sbin/sshd "$root/usr/sbin/sshd"
+cp /usr/bin/ssh-keygen "$root/usr/bin/ssh-keygen"
+copy_libs "$root" /usr/sbin/sshd /usr/bin/ssh-keygen
+install -m 0644 "$here/kubeadm-host/sshd_config" "$root/etc/ssh/sshd_config"
+install -m 0755 "$here/kubeadm-host/host-init" "$root/usr/local/bin/host-init"
+install -m 0755 "$here/kubeadm-host/systemctl" "$root/usr/bin/systemctl"
+install -m 0755 "$here/kind-node/kubelet-double" "$root/usr/local/bin/kubelet-double"
+install -m 0755 "$here/kind-node/crictl" "$root/usr/bin/crictl"
+printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\n' > "$root/etc/crictl.yaml"
+# sshd's privilege separation user; root's password field `*`: no password, not locked (keys work).
+printf 'root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n' > "$root/etc/passwd"
+printf 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\n' > "$root/etc/shadow"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
+chmod 600 "$root/etc/shadow"
+chmod 700 "$root/root" "$root/root/.ssh"
+chmod 1777 "$root/tmp"
+chmod 700 "$root/var/lib/etcd"
+tar -C "$root" --numeric-owner --owner=0 --group=0 -c . | docker import \
+  --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin' --change 'ENV ETCDCTL_API=3' \
+  --change 'LABEL dev.kdrill.test-double=kubeadm-host' --change "LABEL dev.kdrill.inputs=$inputs" \
+  --change 'EXPOSE 22' --change 'CMD ["/usr/local/bin/host-init"]' \
+  - "$IMAGE" >/dev/null
+echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
