@@ -7,7 +7,7 @@ import { durationProblem, parseDuration } from './duration.js';
 import { resolveFiles } from './files.js';
 import { nodeProblem, type LabInfo } from './lab.js';
 import { applyOverrides, paramProblems, substitute, type SubstitutionProblem } from './params.js';
-import { formatPath, Positions, type Path } from './positions.js';
+import { formatPath, named, Positions, type Path } from './positions.js';
 import { readSmallText, UnreadableFile } from './read.js';
 import { drillSchema } from './schema.js';
 import { didYouMean, unknownName } from './suggest.js';
@@ -341,11 +341,6 @@ class DrillChecker {
 }
 
 /** `metadata.name is required`, `steps[0].with: unknown key "durashun"`. */
-function named(p: Path, message: string): string {
-  const where = formatPath(p);
-  if (!where) return message;
-  return /^(is|must|cannot) /.test(message) ? `${where} ${message}` : `${where}: ${message}`;
-}
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
