@@ -200,7 +200,7 @@ class DrillChecker {
     for (const p of provider.specProblems?.(parsed.data, { drillDir: this.dir }) ?? []) this.add(['lab', p.key], p.message);
     const ctx = { drillDir: this.dir };
     return {
-      provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, ctx), offers: provider.capabilities(parsed.data),
+      provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, ctx), offers: provider.capabilities(parsed.data, ctx),
       etcdMembers: provider.etcdMembers?.(parsed.data, ctx),
     };
   }
@@ -298,7 +298,7 @@ class DrillChecker {
   ): unknown {
     if (lab) {
       for (const c of (mod.requires ?? []).filter((x) => !lab.offers.includes(x))) {
-        const why = lab.provider.lacks?.(lab.spec, c) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
+        const why = lab.provider.lacks?.(lab.spec, c, { drillDir: this.dir }) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
         this.add(nameAt, `${mod.name} needs ${CAPABILITIES[c]}: ${why}`, true);
       }
       if (mod.grpcOnly && lab.offers.includes('etcd') && lab.provider.etcdTransport?.(lab.spec) === 'exec') {

@@ -40,6 +40,8 @@ export interface Inventory {
 export interface ParseOptions {
   /** Also check that key files exist (validate does; a test of the format alone does not). */
   checkFiles?: boolean;
+  /** How the lab reaches its hosts: ssh needs an address or an ssh alias, docker a container. Unknown: any of them. */
+  transport?: 'ssh' | 'docker';
 }
 
 export const INVENTORY = { noun: 'kdrill inventory', starts: 'apiVersion: kdrill/v1 and kind: Inventory' };
@@ -56,6 +58,10 @@ export function readInventory(file: string, opts: ParseOptions = {}): { inventor
   return parseInventory(text, file, opts);
 }
 
+/**
+ * The inventory and its problems. A well-formed inventory whose key files are missing is still
+ * returned (its hosts name the drill's nodes), with those problems beside it.
+ */
 export function parseInventory(text: string, file: string, opts: ParseOptions = {}): { inventory?: Inventory; problems: Problem[] } {
   let parsed: ReturnType<typeof parseOne>;
   try {
@@ -71,12 +77,13 @@ export function parseInventory(text: string, file: string, opts: ParseOptions = 
     return { problems: check.sorted() };
   }
   const inventory = check.semantics(result.data, opts);
-  const problems = check.sorted();
-  return problems.length > 0 ? { problems } : { inventory, problems };
+  return check.problems.length > 0 ? { problems: check.sorted() } : { inventory, problems: check.sorted() };
 }
 
 class Checks {
   readonly problems: Problem[] = [];
+  /** Files the inventory names that are not there: the inventory is still whole, the lab cannot use it yet. */
+  readonly missing: Problem[] = [];
   constructor(private readonly file: string, private readonly positions: Positions) {}
 
   add(p: Path, message: string, key = false): void {
@@ -85,7 +92,7 @@ class Checks {
   }
 
   sorted(): Problem[] {
-    return this.problems.sort((a, b) => a.line - b.line || a.col - b.col);
+    return [...this.problems, ...this.missing].sort((a, b) => a.line - b.line || a.col - b.col);
   }
 
   zod(error: z.ZodError): void {
@@ -127,6 +134,8 @@ class Checks {
       });
     }
     const topology = this.topology(raw);
+    // Stacked etcd runs on every control plane, whether or not the file lists the etcd group.
+    if (topology === 'stacked') for (const h of groups.kube_control_plane) if (roles.get(h) && !roles.get(h)!.includes('etcd')) roles.get(h)!.push('etcd');
     const hosts: InventoryHost[] = [];
     let bastion: InventoryHost | undefined;
     for (const name of names) {
@@ -162,7 +171,14 @@ class Checks {
     if (roles.includes('bastion') && roles.length > 1) this.add(at, `host "${name}" is the bastion: it cannot also be in ${roles.filter((r) => r !== 'bastion').join(', ')}`, true);
     if ((NODE_SELECTORS as readonly string[]).includes(name)) this.add(at, `"${name}" cannot be a host name: drills use it to pick a node by its etcd role`, true);
     const who = roles.includes('bastion') ? `the bastion "${name}"` : `host "${name}"`;
-    if (own.address === undefined && own.sshAlias === undefined && own.container === undefined) {
+    const bySsh = own.address !== undefined || own.sshAlias !== undefined;
+    if (opts.transport === 'docker' && roles.includes('bastion')) {
+      this.add(at, `${who} is not used with transport: docker (docker exec needs no jump host): leave the bastion group out`, true);
+    } else if (opts.transport === 'docker' && own.container === undefined) {
+      this.add(at, `${who} has no container: transport: docker runs commands with docker exec in the container named by container (a kind node: <cluster>-control-plane2)`, true);
+    } else if (opts.transport === 'ssh' && !bySsh) {
+      this.add(at, `${who} has no address: give address (kubespray's ansible_host) or sshAlias (a Host in your ~/.ssh/config)${own.container ? '; container is for transport: docker' : ''}`, true);
+    } else if (!bySsh && own.container === undefined) {
       this.add(at, `${who} has no address: give address (kubespray's ansible_host), sshAlias (a Host in your ~/.ssh/config) or, for transport: docker, container`, true);
     }
     if (own.address !== undefined && own.sshAlias !== undefined) this.add([...at, 'sshAlias'], 'give address or sshAlias, not both: with sshAlias, ssh takes the address from your ~/.ssh/config');
@@ -170,7 +186,8 @@ class Checks {
     const key = own.key ?? (own.sshAlias === undefined ? d.key : undefined);
     const keyFile = key === undefined ? undefined : resolvePath(key, dir);
     if (keyFile !== undefined && opts.checkFiles && !existsSync(keyFile)) {
-      this.add(keyAt, `key file not found: ${keyFile} (a relative path is taken from the inventory's folder${/\.vagrant\//.test(key!) ? '; vagrant up creates it' : ''})`);
+      const { line, col } = this.positions.at(keyAt);
+      this.missing.push({ file: this.file, line, col, message: named(keyAt, `key file not found: ${keyFile} (a relative path is taken from the inventory's folder${/\.vagrant\//.test(key!) ? '; vagrant up creates it' : ''})`) });
     }
     const pick = <K extends 'port' | 'user'>(k: K) => own[k] ?? (own.sshAlias === undefined ? d[k] : undefined);
     const host: InventoryHost = { name, roles: ordered(roles) };
