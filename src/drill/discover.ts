@@ -7,12 +7,15 @@ import { statPath, UnreadableFile } from './read.js';
 import { drillSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { parseYaml, type YamlText } from './yaml.js';
+import { inventorySummary, parseInventory } from '../labs/kubeadm/inventory.js';
 
 /** One path met while looking for drills: a drill to check, a file left out (and why), or a problem. */
 export type Found =
   | { kind: 'drill'; file: string; yaml: YamlText }
   | { kind: 'skipped'; file: string; reason: string }
-  | { kind: 'invalid'; file: string; error: InvalidDrillError };
+  | { kind: 'invalid'; file: string; error: InvalidDrillError }
+  /** A kdrill inventory of kubeadm hosts (clusters/kubeadm-*.yaml): checked as one, not as a drill. */
+  | { kind: 'inventory'; file: string; summary: string };
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -75,6 +78,13 @@ class Walk {
       return;
     }
     const yaml = parseYaml(text);
+    if (declaresInventory(yaml)) {
+      // Key files are checked when a drill names the inventory: Vagrant makes them at `vagrant up`.
+      const { inventory, problems } = parseInventory(text, file);
+      if (inventory) this.found.push({ kind: 'inventory', file, summary: inventorySummary(inventory) });
+      else this.found.push({ kind: 'invalid', file, error: new InvalidDrillError(problems) });
+      return;
+    }
     const verdict = named ? 'drill' : classify(yaml);
     if (verdict === 'drill') this.found.push({ kind: 'drill', file, yaml });
     else if ('skip' in verdict) this.found.push({ kind: 'skipped', file, reason: verdict.skip });
@@ -146,6 +156,15 @@ export function classify(yaml: YamlText): 'drill' | { skip: string } | { invalid
   // The drill checks say what is wrong with a broken or empty file better than a guess here.
   if (broken || empty) return 'drill';
   return { invalid: 'not a kdrill drill, and no apiVersion of another kind to skip it by: a drill starts with apiVersion: kdrill/v1 and kind: Drill' };
+}
+
+/** `kind: Inventory` beside a kdrill apiVersion (or none): a kubeadm inventory, however it is named. */
+function declaresInventory(yaml: YamlText): boolean {
+  return yaml.docs.some((doc) => {
+    if (!isMap(doc.contents)) return false;
+    const top = new Map(doc.contents.items.map((p) => [isScalar(p.key) ? String(p.key.value) : '', isScalar(p.value) ? String(p.value.value) : '']));
+    return top.get('kind') === 'Inventory' && (!top.has('apiVersion') || didYouMean(top.get('apiVersion')!.split('/')[0]!, ['kdrill']) !== undefined);
+  });
 }
 
 /** An apiVersion as found, quoted when it holds anything but a plain name. */

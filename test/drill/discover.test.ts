@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/drill/discover.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { classify, discover } from '../../src/drill/discover.js';
 import { parseYaml } from '../../src/drill/yaml.js';
 
 describe('classify: which YAML files in a folder are drills (parsed, not matched as text)', () => {
@@ -25,4 +28,24 @@ describe('classify: which YAML files in a folder are drills (parsed, not matched
     ['services: {web: {image: nginx}}\n', { invalid: expect.stringMatching(/^not a kdrill drill, and no apiVersion/) }],
     ['- a list\n', { invalid: expect.stringMatching(/^not a kdrill drill/) }],
   ])('%j → %j', (text, verdict) => expect(classify(parseYaml(text))).toEqual(verdict));
+});
+
+describe('discover: a kdrill inventory in a folder is checked as an inventory, not as a drill', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kdrill-disc-inv-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const inv = 'apiVersion: kdrill/v1\nkind: Inventory\nhosts:\n  cp1: {address: 10.0.0.11, port: PORT}\ngroups:\n  kube_control_plane: [cp1]\n';
+
+  it('a good one is counted with a summary, a bad one gives its own file:line:col', () => {
+    writeFileSync(path.join(dir, 'good.yaml'), inv.replace('PORT', '2222'));
+    writeFileSync(path.join(dir, 'bad.yml'), inv.replace('PORT', '0'));
+    writeFileSync(path.join(dir, 'drill.yaml'), 'apiVersion: kdrill/v1\nkind: Inventry\n');
+    const found = discover([dir]);
+    expect(found.map((f) => f.kind)).toEqual(['invalid', 'drill', 'inventory']);
+    expect(found[0]!.kind === 'invalid' && found[0]!.error.problems).toEqual([{ file: path.join(dir, 'bad.yml'), line: 4, col: 35, message: 'hosts.cp1.port must be at least 1, got 0' }]);
+    expect(found[2]).toEqual({ kind: 'inventory', file: path.join(dir, 'good.yaml'), summary: 'inventory: 1 host (1 control-plane), stacked etcd, power driver on 0 of 1' });
+  });
+
+  it('a named inventory file is an inventory too', () => {
+    expect(discover([path.join(dir, 'good.yaml')])[0]!.kind).toBe('inventory');
+  });
 });

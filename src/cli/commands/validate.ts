@@ -8,6 +8,7 @@ import { modules } from '../modules.js';
 /**
  * Checks every drill and prints every problem as path:line:col; exit 2 when any is found. YAML files
  * that are not drills (kind configs, manifests) are named on stderr with the reason, and not counted.
+ * A kdrill inventory (kind: Inventory) is checked as one and counted with the drills.
  */
 export async function validateCommand(paths: string[]): Promise<number> {
   const found = discover(paths);
@@ -18,6 +19,11 @@ export async function validateCommand(paths: string[]): Promise<number> {
     if (f.kind === 'skipped') {
       skipped++;
       process.stderr.write(`${visible(`skipped: ${f.file}: ${f.reason}`)}\n`);
+      continue;
+    }
+    if (f.kind === 'inventory') {
+      good++;
+      process.stdout.write(`${visible(`ok    ${f.file} (${f.summary})`)}\n`);
       continue;
     }
     try {

@@ -208,3 +208,12 @@ export function resolvePath(p: string, dir: string): string {
 
 /** The drill's node names: the inventory's host names, the bastion left out. */
 export const hostNames = (inv: Inventory): string[] => inv.hosts.map((h) => h.name);
+
+/** One line for `kdrill validate`: `5 hosts (3 control-plane, 1 worker, 1 load-balancer), stacked etcd`. */
+export function inventorySummary(inv: Inventory): string {
+  const counts = new Map<HostRole, number>();
+  for (const h of inv.hosts) counts.set(h.roles[0] ?? 'worker', (counts.get(h.roles[0] ?? 'worker') ?? 0) + 1);
+  const roles = [...counts].map(([r, n]) => `${n} ${r}`).join(', ');
+  const power = inv.hosts.filter((h) => h.power).length;
+  return `inventory: ${inv.hosts.length} host${inv.hosts.length === 1 ? '' : 's'} (${roles}), ${inv.topology} etcd${inv.bastion ? `, bastion ${inv.bastion.name}` : ''}, power driver on ${power} of ${inv.hosts.length}`;
+}
