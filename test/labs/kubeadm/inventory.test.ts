@@ -80,7 +80,7 @@ const wrong: Array<[string, string, string | RegExp]> = [
   ['stacked topology with a different etcd group', swap('  kube_node: [w1]', '  kube_node: [w1]\n  etcd: [cp1, w1]'),
     /^10:9: groups\.etcd: shares some hosts with kube_control_plane but not all/],
   ['topology: stacked with etcd on other hosts', `${swap('  kube_node: [w1]', '  etcd: [w1]')}topology: stacked\n`, /^9:9: groups\.etcd: differs from kube_control_plane \(cp1, cp2\): with stacked etcd/],
-  ['duplicate host names', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  cp2: {address: 10.0.0.13}'), /^7:3: YAML: Map keys must be unique/],
+  ['duplicate host names', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  cp2: {address: 10.0.0.13}'), '7:3: YAML: the key "cp2" appears twice in the same mapping (each key once; the later one would replace the first)'],
   ['a host listed twice in a group', swap('[cp1, cp2]', '[cp1, cp2, cp1]'), '8:34: groups.kube_control_plane[2]: host "cp1" is listed twice in kube_control_plane'],
   ['a bastion missing its address', swap('  kube_node: [w1]', '  kube_node: [w1]\n  bastion: [jump]').replace('  w1:', '  jump: {user: ops}\n  w1:'),
     '6:3: hosts.jump: the bastion "jump" has no address'],
