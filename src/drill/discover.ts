@@ -7,15 +7,14 @@ import { statPath, UnreadableFile } from './read.js';
 import { drillSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { parseYaml, type YamlText } from './yaml.js';
-import { inventorySummary, parseInventory } from '../labs/kubeadm/inventory.js';
 
 /** One path met while looking for drills: a drill to check, a file left out (and why), or a problem. */
 export type Found =
   | { kind: 'drill'; file: string; yaml: YamlText }
   | { kind: 'skipped'; file: string; reason: string }
   | { kind: 'invalid'; file: string; error: InvalidDrillError }
-  /** A kdrill inventory of kubeadm hosts (clusters/kubeadm-*.yaml): checked as one, not as a drill. */
-  | { kind: 'inventory'; file: string; summary: string };
+  /** A kdrill inventory of kubeadm hosts (clusters/kubeadm-*.yaml): the command checks it as one, not as a drill. */
+  | { kind: 'inventory'; file: string; text: string };
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -79,10 +78,7 @@ class Walk {
     }
     const yaml = parseYaml(text);
     if (declaresInventory(yaml)) {
-      // Key files are checked when a drill names the inventory: Vagrant makes them at `vagrant up`.
-      const { inventory, problems } = parseInventory(text, file);
-      if (inventory) this.found.push({ kind: 'inventory', file, summary: inventorySummary(inventory) });
-      else this.found.push({ kind: 'invalid', file, error: new InvalidDrillError(problems) });
+      this.found.push({ kind: 'inventory', file, text });
       return;
     }
     const verdict = named ? 'drill' : classify(yaml);
