@@ -124,10 +124,12 @@ const DRILL_KEYS = new Set(Object.keys(drillSchema.shape).filter((k) => !['apiVe
  * and flow style alike, aliases never expanded). A drill attempt is `apiVersion: kdrill/…` (or a
  * near miss such as `kdril/v1`), `kind: Drill`, a misspelt `apiVersion` key, or a key only a drill
  * has (steps, lab, …): it is checked, so its mistakes are told. A file that declares another
- * apiVersion is skipped; one with no apiVersion and nothing of a drill is a problem.
+ * apiVersion is skipped, and so is a lab section kept in a file of its own (`provider: etcd`, as
+ * clusters/etcd-3.yaml); one with no apiVersion and nothing of a drill is a problem.
  */
 export function classify(yaml: YamlText): 'drill' | { skip: string } | { invalid: string } {
   let other: string | undefined;
+  let provider: string | undefined;
   let empty = true;
   let broken = false;
   for (const doc of yaml.docs) {
@@ -143,12 +145,16 @@ export function classify(yaml: YamlText): 'drill' | { skip: string } | { invalid
       if (key === 'apiVersion') {
         if (didYouMean(value.split('/')[0]!, ['kdrill'])) return 'drill';
         other ??= value;
+      } else if (key === 'provider' && value !== '') {
+        provider ??= value;
       } else if ((key === 'kind' && value.toLowerCase() === 'drill') || DRILL_KEYS.has(key) || didYouMean(key, ['apiVersion'])) {
         return 'drill';
       }
     }
   }
   if (other !== undefined) return { skip: `not a kdrill drill (apiVersion: ${shown(other)})` };
+  // clusters/etcd-3.yaml: what a drill's lab: holds, kept as a file of its own.
+  if (provider !== undefined) return { skip: `a lab section (provider: ${shown(provider)}), not a drill: a drill holds it under lab:` };
   // The drill checks say what is wrong with a broken or empty file better than a guess here.
   if (broken || empty) return 'drill';
   return { invalid: 'not a kdrill drill, and no apiVersion of another kind to skip it by: a drill starts with apiVersion: kdrill/v1 and kind: Drill' };

@@ -25,6 +25,8 @@ describe('classify: which YAML files in a folder are drills (parsed, not matched
     ['apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n', { skip: 'not a kdrill drill (apiVersion: apps/v1)' }],
     ['apiVersion: "v1\\u001b[31m"\n', { skip: 'not a kdrill drill (apiVersion: "v1\\u001b[31m")' }],
     ['a: &a [x, x]\nb: [*a, *a]\napiVersion: v1\n', { skip: 'not a kdrill drill (apiVersion: v1)' }],
+    ['# a lab section\nprovider: etcd\nname: x\nmembers: 3\n', { skip: 'a lab section (provider: etcd), not a drill: a drill holds it under lab:' }],
+    ['provider: etcd\nsteps: []\n', 'drill'],
     ['services: {web: {image: nginx}}\n', { invalid: expect.stringMatching(/^not a kdrill drill, and no apiVersion/) }],
     ['- a list\n', { invalid: expect.stringMatching(/^not a kdrill drill/) }],
   ])('%j → %j', (text, verdict) => expect(classify(parseYaml(text))).toEqual(verdict));
