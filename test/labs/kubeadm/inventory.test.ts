@@ -88,8 +88,10 @@ const wrong: Array<[string, string, string | RegExp]> = [
   ['a bastion that is also a node', swap('  kube_node: [w1]', '  kube_node: [w1]\n  bastion: [w1]'), '6:3: hosts.w1: host "w1" is the bastion: it cannot also be in worker'],
   ['a host name with $(…)', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  "$(reboot)": {address: 10.0.0.22}'), /^7:3: hosts\.\$\(reboot\) cannot be a host name: letters, digits/],
   ['a host name with ;', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  "a;b": {address: 10.0.0.22}'), /^7:3: hosts\.a;b cannot be a host name/],
-  ['a host name with a leading -', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  -oProxyCommand=x: {address: 10.0.0.22}'), /^7:3: hosts\.-oProxyCommand=x cannot be a host name/],
-  ['an ssh alias with a leading -', swap('cp2: {address: 10.0.0.12}', 'cp2: {sshAlias: -oProxyCommand=sh}'), /^5:19: hosts\.cp2\.sshAlias cannot be a host name/],
+  // Only the leading dash is wrong in these two: ssh would take -cp4 for an option.
+  ['a host name with a leading -', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  -cp4: {address: 10.0.0.22}'), /^7:3: hosts\.-cp4 cannot be a host name/],
+  ['a host name with =', swap('  w1: {address: 10.0.0.21}', '  w1: {address: 10.0.0.21}\n  oProxyCommand=x: {address: 10.0.0.22}'), /^7:3: hosts\.oProxyCommand=x cannot be a host name/],
+  ['an ssh alias with a leading -', swap('cp2: {address: 10.0.0.12}', 'cp2: {sshAlias: -cp2}'), /^5:19: hosts\.cp2\.sshAlias cannot be a host name/],
   ['an address with a space', swap('10.0.0.12', '"10.0.0.12 -p 1"'), /^5:18: hosts\.cp2\.address must be an IP address or a DNS name/],
   ['a user with a newline', swap('cp2: {address: 10.0.0.12}', 'cp2: {address: 10.0.0.12, user: "root\\nx"}'), /^5:35: hosts\.cp2\.user cannot be a user name/],
   ['a power vm with a leading -', swap('{driver: multipass}', '{driver: vagrant, vm: --provision}'), /^4:71: hosts\.cp1\.power\.vm cannot be a Vagrant machine name/],
