@@ -48,6 +48,17 @@ describe('the kubeadm lab spec, before the lab exists', () => {
     expect(powerLacks(spec(partly), 'cp1', ctx)).toBeUndefined();
   });
 
+  it('ssh needs an address or alias, and docker exec has no use for a bastion', () => {
+    const mixed = write('mixed.yaml', 'hosts:\n  cp1: {container: kind-control-plane}\n  jump: {address: j.lab}\ngroups:\n  kube_control_plane: [cp1]\n  bastion: [jump]\n');
+    const at = path.join(dir, 'mixed.yaml');
+    expect(specProblems(spec(mixed), ctx).map((p) => p.message)).toEqual([
+      `${at}:4:3: hosts.cp1: host "cp1" has no address: give address (kubespray's ansible_host) or sshAlias (a Host in your ~/.ssh/config); container is for transport: docker`,
+    ]);
+    expect(specProblems(spec(mixed, { transport: 'docker' }), ctx).map((p) => p.message)).toEqual([
+      `${at}:5:3: hosts.jump: the bastion "jump" is not used with transport: docker (docker exec needs no jump host): leave the bastion group out`,
+    ]);
+  });
+
   it('names a missing inventory, and checks hosts against the transport', () => {
     expect(specProblems(spec('nope.yaml'), ctx)).toEqual([{ key: 'inventory', message: `inventory not found: ${path.join(dir, 'nope.yaml')} (a relative path is taken from the drill's folder)` }]);
     expect(specProblems(spec(partly, { transport: 'docker' }), ctx).map((p) => p.message)).toEqual([
