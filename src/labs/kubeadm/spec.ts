@@ -80,9 +80,9 @@ export function lacks(spec: KubeadmSpec, capability: Capability, ctx?: SpecConte
 
 /** Why `node` cannot be powered off or on, for `node.poweroff` / `node.poweron` params: its missing power driver. */
 export function powerLacks(spec: KubeadmSpec, node: string, ctx?: SpecContext): string | undefined {
-  const host = loadInventory(spec, ctx).inventory?.hosts.find((h) => h.name === node);
-  if (!host || host.power) return undefined;
-  const inventory = loadInventory(spec, ctx).inventory!;
+  const { inventory } = loadInventory(spec, ctx);
+  const host = inventory?.hosts.find((h) => h.name === node);
+  if (!inventory || !host || host.power) return undefined;
   return `host ${node} has no power driver: add \`power: ${powerHint(inventory, node)}\` to it in ${shown(inventory.file)}`;
 }
 
