@@ -12,7 +12,9 @@ import { parseYaml, type YamlText } from './yaml.js';
 export type Found =
   | { kind: 'drill'; file: string; yaml: YamlText }
   | { kind: 'skipped'; file: string; reason: string }
-  | { kind: 'invalid'; file: string; error: InvalidDrillError };
+  | { kind: 'invalid'; file: string; error: InvalidDrillError }
+  /** A kdrill inventory of kubeadm hosts (clusters/kubeadm-*.yaml): the command checks it as one, not as a drill. */
+  | { kind: 'inventory'; file: string; text: string };
 
 const YAML_FILE = /\.ya?ml$/i;
 /** A drills folder has tens of folders; past this many, a link has led the search somewhere else. */
@@ -90,6 +92,10 @@ class Walk {
       return;
     }
     const yaml = parseYaml(text);
+    if (declaresInventory(yaml)) {
+      this.found.push({ kind: 'inventory', file, text });
+      return;
+    }
     const verdict = named ? 'drill' : classify(yaml);
     if (verdict === 'drill') this.found.push({ kind: 'drill', file, yaml });
     else if ('skip' in verdict) this.found.push({ kind: 'skipped', file, reason: verdict.skip });
@@ -147,10 +153,12 @@ const DRILL_KEYS = new Set(Object.keys(drillSchema.shape).filter((k) => !['apiVe
  * and flow style alike, aliases never expanded). A drill attempt is `apiVersion: kdrill/…` (or a
  * near miss such as `kdril/v1`), `kind: Drill`, a misspelt `apiVersion` key, or a key only a drill
  * has (steps, lab, …): it is checked, so its mistakes are told. A file that declares another
- * apiVersion is skipped; one with no apiVersion and nothing of a drill is a problem.
+ * apiVersion is skipped, and so is a lab section kept in a file of its own (`provider: etcd`, as
+ * clusters/etcd-3.yaml); one with no apiVersion and nothing of a drill is a problem.
  */
 export function classify(yaml: YamlText): 'drill' | { skip: string } | { invalid: string } {
   let other: string | undefined;
+  let provider: string | undefined;
   let empty = true;
   let broken = false;
   for (const doc of yaml.docs) {
@@ -166,15 +174,28 @@ export function classify(yaml: YamlText): 'drill' | { skip: string } | { invalid
       if (key === 'apiVersion') {
         if (didYouMean(value.split('/')[0]!, ['kdrill'])) return 'drill';
         other ??= value;
+      } else if (key === 'provider' && value !== '') {
+        provider ??= value;
       } else if ((key === 'kind' && value.toLowerCase() === 'drill') || DRILL_KEYS.has(key) || didYouMean(key, ['apiVersion'])) {
         return 'drill';
       }
     }
   }
   if (other !== undefined) return { skip: `not a kdrill drill (apiVersion: ${shown(other)})` };
+  // clusters/etcd-3.yaml: what a drill's lab: holds, kept as a file of its own.
+  if (provider !== undefined) return { skip: `a lab section (provider: ${shown(provider)}), not a drill: a drill holds it under lab:` };
   // The drill checks say what is wrong with a broken or empty file better than a guess here.
   if (broken || empty) return 'drill';
   return { invalid: 'not a kdrill drill, and no apiVersion of another kind to skip it by: a drill starts with apiVersion: kdrill/v1 and kind: Drill' };
+}
+
+/** `kind: Inventory` beside a kdrill apiVersion (or none): a kubeadm inventory, however it is named. */
+function declaresInventory(yaml: YamlText): boolean {
+  return yaml.docs.some((doc) => {
+    if (!isMap(doc.contents)) return false;
+    const top = new Map(doc.contents.items.map((p) => [isScalar(p.key) ? String(p.key.value) : '', isScalar(p.value) ? String(p.value.value) : '']));
+    return top.get('kind') === 'Inventory' && (!top.has('apiVersion') || didYouMean(top.get('apiVersion')!.split('/')[0]!, ['kdrill']) !== undefined);
+  });
 }
 
 /** An apiVersion as found, quoted when it holds anything but a plain name. */

@@ -7,7 +7,7 @@ import { durationProblem, parseDuration } from './duration.js';
 import { resolveFiles } from './files.js';
 import { nodeProblem, type LabInfo } from './lab.js';
 import { applyOverrides, paramProblems, substitute, type SubstitutionProblem } from './params.js';
-import { formatPath, Positions, type Path } from './positions.js';
+import { formatPath, named, Positions, type Path } from './positions.js';
 import { readSmallText, UnreadableFile } from './read.js';
 import { drillSchema } from './schema.js';
 import { didYouMean, unknownName } from './suggest.js';
@@ -200,7 +200,7 @@ class DrillChecker {
     for (const p of provider.specProblems?.(parsed.data, { drillDir: this.dir }) ?? []) this.add(['lab', p.key], p.message);
     const ctx = { drillDir: this.dir };
     return {
-      provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, ctx), offers: provider.capabilities(parsed.data),
+      provider, spec: parsed.data, nodes: provider.nodeNames(parsed.data, ctx), offers: provider.capabilities(parsed.data, ctx),
       etcdMembers: provider.etcdMembers?.(parsed.data, ctx),
     };
   }
@@ -298,7 +298,7 @@ class DrillChecker {
   ): unknown {
     if (lab) {
       for (const c of (mod.requires ?? []).filter((x) => !lab.offers.includes(x))) {
-        const why = lab.provider.lacks?.(lab.spec, c) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
+        const why = lab.provider.lacks?.(lab.spec, c, { drillDir: this.dir }) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
         this.add(nameAt, `${mod.name} needs ${CAPABILITIES[c]}: ${why}`, true);
       }
       if (mod.grpcOnly && lab.offers.includes('etcd') && lab.provider.etcdTransport?.(lab.spec) === 'exec') {
@@ -341,11 +341,6 @@ class DrillChecker {
 }
 
 /** `metadata.name is required`, `steps[0].with: unknown key "durashun"`. */
-function named(p: Path, message: string): string {
-  const where = formatPath(p);
-  if (!where) return message;
-  return /^(is|must|cannot) /.test(message) ? `${where} ${message}` : `${where}: ${message}`;
-}
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();

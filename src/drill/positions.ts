@@ -49,3 +49,10 @@ export function formatPath(path: Path): string {
   }
   return out;
 }
+
+/** A message after the path it is about: words that finish a sentence ("is required", "must be …") follow the name; others a colon. */
+export function named(p: Path, message: string): string {
+  const where = formatPath(p);
+  if (!where) return message;
+  return /^(is|must|cannot) /.test(message) ? `${where} ${message}` : `${where}: ${message}`;
+}

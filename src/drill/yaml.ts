@@ -1,4 +1,5 @@
 import { isCollection, isScalar, LineCounter, parseAllDocuments, visit, type Alias, type Document } from 'yaml';
+import { show } from './words.js';
 
 /** A problem of a YAML file's text, at its line:col; the caller adds the file. */
 export interface YamlProblem {
@@ -41,7 +42,10 @@ export function parseOne(source: string | YamlText, expected: Expected): { doc: 
   const at = (offset: number | undefined) => lineCounter.linePos(offset ?? 0);
   const syntax = docs.flatMap((d) => d.errors).map((e) => {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    const message = e.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply to be read' : firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '');
+    const dup = e.code === 'DUPLICATE_KEY' ? keyAt(docs, e.pos[0]) : undefined;
+    const message = e.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply to be read'
+      : dup !== undefined ? `the key ${show(dup)} appears twice in the same mapping (each key once; the later one would replace the first)`
+        : firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '');
     return { ...pos, message: `YAML: ${message}` };
   });
   if (syntax.length > 0) throw new YamlError(syntax);
@@ -101,6 +105,19 @@ function plain(doc: Document.Parsed, at: (offset?: number) => { line: number; co
       message: `too many YAML aliases: the ${aliases.length} aliases (*name) of this file would expand into a huge document (a "billion laughs"); a ${expected.noun} needs few, if any`,
     }]);
   }
+}
+
+/** The scalar key that starts at `offset` (a duplicate key's error points there). */
+function keyAt(docs: Document.Parsed[], offset: number): string | undefined {
+  let found: string | undefined;
+  for (const doc of docs) {
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && pair.key.range?.[0] === offset) found = String(pair.key.value);
+      },
+    });
+  }
+  return found;
 }
 
 function firstLine(s: string): string {

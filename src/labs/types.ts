@@ -131,17 +131,17 @@ export interface LabProvider<S extends { provider: string } = any> {
   summary: string;
   schema: z.ZodType<S>;
   /** What a lab of this spec offers, known before it exists (`validate` checks modules against it). */
-  capabilities(spec: S): Capability[];
+  capabilities(spec: S, ctx?: { drillDir?: string }): Capability[];
   /** The reason a capability this provider has in general is missing for this spec, for `validate`. */
-  lacks?(spec: S, capability: Capability): string | undefined;
+  lacks?(spec: S, capability: Capability, ctx?: { drillDir?: string }): string | undefined;
   /** How a lab of this spec reaches etcd (gRPC to the members, or etcdctl inside the nodes). */
   etcdTransport?(spec: S): 'grpc' | 'exec';
   /** Node names known before the lab exists (used by `validate` to check `node:` params). */
   nodeNames(spec: S, ctx?: { drillDir?: string }): string[];
   /** What is wrong with the files a spec names (a kind config), by their key in `lab:`, for `validate`. */
   specProblems?(spec: S, ctx: { drillDir: string }): Array<{ key: string; message: string }>;
-  /** How many etcd members a lab of this spec has, known before it exists (`validate` checks `node: follower`). */
-  etcdMembers?(spec: S, ctx?: { drillDir?: string }): number;
+  /** How many etcd members a lab of this spec has, known before it exists (`validate` checks `node: follower`); undefined when it cannot tell. */
+  etcdMembers?(spec: S, ctx?: { drillDir?: string }): number | undefined;
   create(spec: S, env: LabEnv): Lab;
 }
 

@@ -135,3 +135,15 @@ steps:
   });
 });
 
+
+describe('a key written twice', () => {
+  it('is named, at the second one, in the operator\'s words', () => {
+    const text = 'apiVersion: kdrill/v1\nkind: Drill\nmetadata: {name: d}\nsteps:\n  - name: a\n    action: sleep\n    name: b\n';
+    try {
+      parseDrill(text, 'd.yaml', { modules });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as InvalidDrillError).problems).toEqual([{ file: 'd.yaml', line: 7, col: 5, message: 'YAML: the key "name" appears twice in the same mapping (each key once; the later one would replace the first)' }]);
+    }
+  });
+});

@@ -116,7 +116,20 @@ afterAll(() => {
   }
 });
 
+const INVENTORY = 'apiVersion: kdrill/v1\nkind: Inventory\nhosts:\n  cp1: {address: 10.0.0.11, port: PORT}\ngroups:\n  kube_control_plane: [cp1]\n';
+
 const cases: Case[] = [
+  // A kubeadm inventory beside drills is checked as an inventory (not as a drill, not skipped).
+  {
+    name: 'a kdrill inventory in a folder is checked as one and counted as valid',
+    args: (d) => (put(d, 'f/inv.yaml', INVENTORY.replace('PORT', '2222')), ['validate', path.join(d, 'f')]),
+    code: 0, words: [/^ok {4}.*inv\.yaml \(inventory: 1 host \(1 control-plane\), stacked etcd, power driver on 0 of 1\)$/m, /1 valid, 0 invalid/],
+  },
+  {
+    name: 'a wrong kdrill inventory gives its own problems at file:line:col, not a drill\'s',
+    args: (d) => (put(d, 'f/inv.yaml', INVENTORY.replace('PORT', '0')), ['validate', path.join(d, 'f')]),
+    code: 2, place: (d) => `${path.join(d, 'f/inv.yaml')}:4:35: hosts.cp1.port must be at least 1, got 0`, words: [/0 valid, 1 invalid/],
+  },
   // Folders: what is a drill, what is skipped and why.
   {
     name: 'a misspelt apiVersion key in a folder is checked as a drill, not skipped',

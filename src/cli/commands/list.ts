@@ -10,7 +10,7 @@ export async function listCommand(dir: string): Promise<number> {
   let bad = 0;
   let skipped = 0;
   for (const f of discover([dir])) {
-    if (f.kind === 'skipped') {
+    if (f.kind === 'skipped' || f.kind === 'inventory') {
       skipped++;
       continue;
     }
