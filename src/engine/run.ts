@@ -44,6 +44,7 @@ export class DrillRun {
   private status: DrillStatus = 'passed';
   private reason?: string;
   private restoreDone = new Set<number>();
+  /** Set once lab up returned: from then on the restore, the final check and lab down run. */
   private labUp = false;
   /** What the safety net found and did, for the reason of an interrupted run. */
   private netOutcome?: string;
@@ -96,6 +97,11 @@ export class DrillRun {
     return `interrupted: restore steps not run: ${notRun.join(', ')}`;
   }
 
+  /** `keep: true`: the lab stays after the run. */
+  private get keep(): boolean {
+    return (this.o.drill.lab as { keep?: boolean }).keep === true;
+  }
+
   /** Restore steps that have not run yet (for the second Ctrl-C). */
   restoreNotRun(): string[] {
     return this.o.drill.restore.filter((_, i) => !this.restoreDone.has(i)).map((s) => s.name);
@@ -115,7 +121,6 @@ export class DrillRun {
     const ctx = createContext({ runner: this.o.runner, lab: this.lab, events, signal: this.o.interrupt, runDir: this.o.runDir, drillDir: drill.dir });
 
     let created = false;
-    let labUp = false;
     let running: Array<{ name: string; probe: RunningProbe }> = [];
     let unlock = () => {};
     try {
@@ -129,7 +134,6 @@ export class DrillRun {
       events.emit({ type: 'phase.start', phase: 'lab' });
       const up = await this.lab.up();
       created = up.created;
-      labUp = true;
       this.labUp = true;
       events.emit({ type: 'lab.up', provider: this.lab.provider, name: this.lab.name, created, nodes: this.lab.nodes().map((n) => n.name), ...(up.adopted ? { adopted: up.adopted } : {}) });
       running = await this.startProbes(ctx);
@@ -137,9 +141,9 @@ export class DrillRun {
     } catch (err) {
       this.fail(err);
       // A lab that failed (or was interrupted) half-way up is removed: what it made carries its label.
-      if (!labUp) created = true;
+      if (!this.labUp) created = true;
     }
-    if (labUp) {
+    if (this.labUp) {
       await this.restore(ctx);
       // Like the restore, the check that the lab is back is not cut short by a first Ctrl-C.
       if (this.status === 'passed' || this.status === 'interrupted') {
@@ -147,8 +151,7 @@ export class DrillRun {
       }
     }
     for (const { name, probe } of running) await this.stopProbe(name, probe);
-    const keep = (this.o.drill.lab as { keep?: boolean }).keep === true;
-    if (labUp && this.lab.safetyNet && (keep || !created)) await this.safetyNet(this.lab.safetyNet, ctx.state);
+    if (this.labUp && this.lab.safetyNet && (this.keep || !created)) await this.safetyNet(this.lab.safetyNet, ctx.state);
     await this.down(created);
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
     // A Ctrl-C that came during the restore, the final check or lab down still ends the run as
@@ -317,9 +320,8 @@ export class DrillRun {
   }
 
   private async down(created: boolean): Promise<void> {
-    const keep = (this.o.drill.lab as { keep?: boolean }).keep === true;
-    if (!created || keep) {
-      this.o.events.emit({ type: 'lab.down', provider: this.lab.provider, name: this.lab.name, removed: false, reason: keep ? 'keep: true' : 'not created by this run' });
+    if (!created || this.keep) {
+      this.o.events.emit({ type: 'lab.down', provider: this.lab.provider, name: this.lab.name, removed: false, reason: this.keep ? 'keep: true' : 'not created by this run' });
       return;
     }
     try {
