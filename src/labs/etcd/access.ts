@@ -2,7 +2,7 @@ import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LabError } from '../../engine/errors.js';
 import { dockerHostKind, type DockerHostInfo } from '../docker/host.js';
-import { CLIENT_PORT } from './client-ports.js';
+import { ETCD_CLIENT_PORT } from '../kubeadm-layout.js';
 
 /**
  * How kdrill reaches the etcd lab's members (`etcdAccess`): gRPC to each member's IP on the lab
@@ -78,12 +78,12 @@ export async function probeIps(ips: string[], port: number, signal: AbortSignal,
 
 /** The access to use, once the members' containers run (their IPs probed only when the setting and the docker host leave it open). */
 export async function chooseAccess(setting: EtcdAccessSetting, ips: string[], signal: AbortSignal, host = dockerHostKind()): Promise<AccessChoice> {
-  return accessWithoutProbe(setting, host) ?? accessFromProbe(await probeIps(ips, CLIENT_PORT, signal), host);
+  return accessWithoutProbe(setting, host) ?? accessFromProbe(await probeIps(ips, ETCD_CLIENT_PORT, signal), host);
 }
 
 /** The choice as --dry-run says it. */
 export function planAccess(setting: EtcdAccessSetting, host = dockerHostKind()): string {
   const known = accessWithoutProbe(setting, host);
   if (known) return `${known.mode} (${known.why})`;
-  return `auto: direct if a TCP connect to a member's IP on :${CLIENT_PORT} answers, else published (${host.words})`;
+  return `auto: direct if a TCP connect to a member's IP on :${ETCD_CLIENT_PORT} answers, else published (${host.words})`;
 }

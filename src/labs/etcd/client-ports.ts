@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { LabError } from '../../engine/errors.js';
+import { ETCD_CLIENT_PORT } from '../kubeadm-layout.js';
 
 /**
  * Every member's etcd client port, published on the host's 127.0.0.1 (`etcdAccess: published`,
@@ -16,9 +17,8 @@ import { LabError } from '../../engine/errors.js';
  * which is where an adopting run reads them back.
  */
 
-export const CLIENT_PORT = 2379;
 /** The key of the client port in docker's port bindings. */
-export const CLIENT_PORT_KEY = `${CLIENT_PORT}/tcp`;
+export const CLIENT_PORT_KEY = `${ETCD_CLIENT_PORT}/tcp`;
 const FIRST = 20_000;
 const LAST = 32_767;
 /** Ports a lab takes: one a member, 7 members at most. */
@@ -35,7 +35,7 @@ export function clientPortCandidates(lab: string, members: number, count = 16): 
 }
 
 /** `--publish` of a member's client port on the host's loopback only. */
-export const publishArgv = (port: number): string[] => ['--publish', `127.0.0.1:${port}:${CLIENT_PORT}`];
+export const publishArgv = (port: number): string[] => ['--publish', `127.0.0.1:${port}:${ETCD_CLIENT_PORT}`];
 
 /** True when nothing on this machine listens on 127.0.0.1:port (docker's port proxies included). */
 function free(port: number): Promise<boolean> {

@@ -11,7 +11,7 @@ import { DockerNodes, DockerShell, containersWithLabel, inspectContainers } from
 import { dockerHostKind } from '../docker/host.js';
 import type { Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
-import { ETCDCTL_LOCAL } from '../kubeadm-layout.js';
+import { ETCD_CLIENT_PORT, ETCDCTL_LOCAL } from '../kubeadm-layout.js';
 import { etcdctlInNodes, imageTools } from './tools.js';
 import { safetyNetOf } from '../safety-net.js';
 import { makePki, planPki } from './certs.js';
@@ -22,7 +22,7 @@ import { labNodes, networkName, nodeIp, OWNER_LABEL, SHAPE_LABEL, shapeOf, type 
 import { createWorker, planWorkerUp, type WorkerTarget } from './worker.js';
 import { workerSql } from './sql.js';
 import { chooseAccess, planAccess, type EtcdAccessMode } from './access.js';
-import { CLIENT_PORT, CLIENT_PORT_KEY, clientPortCandidates, freeClientPorts } from './client-ports.js';
+import { CLIENT_PORT_KEY, clientPortCandidates, freeClientPorts } from './client-ports.js';
 
 const HEALTHY_TIMEOUT_MS = 30_000;
 
@@ -113,7 +113,7 @@ export class EtcdLab implements Lab {
 
   /** Where kdrill dials a member: its IP on the lab network, or its port on 127.0.0.1 (published; the server cert names 127.0.0.1). */
   private clientUrl(m: LabNode): string {
-    if (this.access !== 'published') return `https://${this.ipOf(m.name)}:${CLIENT_PORT}`;
+    if (this.access !== 'published') return `https://${this.ipOf(m.name)}:${ETCD_CLIENT_PORT}`;
     const port = this.clientPorts.get(m.container);
     if (!port) throw new LabError(`lab ${this.name} is not up: no client port of ${m.container} known yet`);
     return `https://127.0.0.1:${port}`;
