@@ -152,13 +152,13 @@ export class KindLab implements Lab {
     } else if (exists) {
       throw new LabError(`a kind cluster named ${this.name} already exists and kdrill did not create it: set reuse: true in the lab to drill on it, or remove it with: ${prettyCommand(kindDeleteArgv(this.name))}`);
     } else {
-      const marker = markerBeforeCreate();
-      writeFileSync(this.marker, marker);
+      const started = new Date();
+      writeFileSync(this.marker, markerBeforeCreate(started));
       this.owned = true;
       try {
         await this.run(this.createArgv(), (parseDuration(this.spec.waitFor) ?? 300_000) + 600_000);
         // From here on the cluster is provably kdrill's: its nodes' container IDs are recorded.
-        writeFileSync(this.marker, markerAfterCreate(readMarker(marker)!.started, await this.discover()));
+        writeFileSync(this.marker, markerAfterCreate(started.toISOString(), await this.discover()));
       } catch (err) {
         await this.down({}).catch(() => {});
         throw new LabError(`kind could not create cluster ${this.name}: ${errorMessage(err)}`, false, { cause: err });
