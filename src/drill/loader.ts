@@ -33,7 +33,7 @@ export function readDrillText(file: string): string {
   try {
     return readSmallText(file);
   } catch (err) {
-    if (err instanceof UnreadableFile) throw new InvalidDrillError([{ file, line: err.line, col: err.col, message: err.message }]);
+    if (err instanceof UnreadableFile) throw new InvalidDrillError([err.at(file)]);
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import type { Problem } from '../engine/errors.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 
 /** A drill or a kind config is a few KB: a larger file is not one, and is never read whole into memory. */
@@ -8,6 +9,11 @@ export class UnreadableFile extends Error {
   override name = 'UnreadableFile';
   constructor(message: string, readonly line = 1, readonly col = 1) {
     super(message);
+  }
+
+  /** The problem as `validate` reports it, in `file`. */
+  at(file: string): Problem {
+    return { file, line: this.line, col: this.col, message: this.message };
   }
 }
 

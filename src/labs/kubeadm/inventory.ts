@@ -53,7 +53,7 @@ export function readInventory(file: string, opts: ParseOptions = {}): { inventor
     text = readSmallText(file);
   } catch (err) {
     if (!(err instanceof UnreadableFile)) throw err;
-    return { problems: [{ file, line: err.line, col: err.col, message: err.message }] };
+    return { problems: [err.at(file)] };
   }
   return parseInventory(text, file, opts);
 }
