@@ -1,9 +1,11 @@
 /** Quote one argv element so the printed command can be pasted into a POSIX shell. */
 export function shellQuote(arg: string): string {
-  if (arg === '') return "''";
   if (/^[A-Za-z0-9_\-+=/.,:@%^]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
+  return singleQuoted(arg);
 }
+
+/** One word for a POSIX shell, whatever it holds: single-quoted, each ' as '\''. */
+export const singleQuoted = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 export function prettyCommand(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');

@@ -1,3 +1,5 @@
+import { singleQuoted } from '../../exec/errors.js';
+
 /**
  * The command line an ssh server hands to the remote user's shell, built from an argv so that no
  * word of it is ever interpreted there: every word single-quoted (' as '\''), whatever it holds —
@@ -5,7 +7,7 @@
  */
 export function remoteQuote(word: string): string {
   if (word.includes('\0')) throw new Error('a command argument for an ssh host contains a NUL byte, which no remote command can receive');
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return singleQuoted(word);
 }
 
 /**
