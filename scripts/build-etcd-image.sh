@@ -6,9 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/rootfs.sh"
 IMAGE=${KDRILL_ETCD_IMAGE:-kdrill/etcd:3.4.23}
-if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
-  echo "$IMAGE: present"; exit 0
-fi
+if image_present "$IMAGE" "" "${1:-}"; then exit 0; fi
 started=$(date +%s.%N)
 need_host_etcd
 root=$(mktemp -d)
@@ -24,4 +22,4 @@ tar -C "$root" -c . | docker import \
   --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENV ETCDCTL_API=3' \
   --change 'CMD ["etcd", "--config-file", "/etc/kubernetes/etcd.yaml"]' \
   - "$IMAGE" >/dev/null
-echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
+say_built "$IMAGE" "$started"

@@ -16,22 +16,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/rootfs.sh"
 IMAGE=${KDRILL_KIND_NODE_IMAGE:-kdrill/kind-node:etcd-3.4.23}
 inputs=$(cat "$here/build-kind-node-image.sh" "$here/lib/rootfs.sh" "$here/kind-node/kubelet-double" "$here/kind-node/crictl" | sha256sum | cut -c1-16)
-if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{index .Config.Labels "dev.kdrill.inputs"}}' "$IMAGE" 2>/dev/null)" = "$inputs" ]; then
-  echo "$IMAGE: present"; exit 0
-fi
+if image_present "$IMAGE" "$inputs" "${1:-}"; then exit 0; fi
 started=$(date +%s.%N)
 need_host_etcd
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 etcd_rootfs "$root"
 mkdir -p "$root"/{run,root,var/log/pods,etc/kubernetes/manifests}
-install_busybox "$root" sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof \
-  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du \
-  find test [ true false basename dirname readlink stat timeout tee id uname which less vi
-install -m 0755 "$here/kind-node/kubelet-double" "$root/usr/local/bin/kubelet-double"
-install -m 0755 "$here/kind-node/crictl" "$root/usr/bin/crictl"
-# As in kindest/node: crictl's config points at containerd (read by the real crictl only).
-printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\n' > "$root/etc/crictl.yaml"
+install_busybox "$root" "${NODE_APPLETS[@]}"
+install_node_doubles "$root"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
@@ -42,4 +35,4 @@ tar -C "$root" -c . | docker import \
   --change 'LABEL dev.kdrill.test-double=kind-node' --change "LABEL dev.kdrill.inputs=$inputs" \
   --change 'CMD ["/usr/local/bin/kubelet-double"]' \
   - "$IMAGE" >/dev/null
-echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
+say_built "$IMAGE" "$started"

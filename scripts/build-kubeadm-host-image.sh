@@ -18,9 +18,7 @@ source "$here/lib/rootfs.sh"
 IMAGE=${KDRILL_KUBEADM_HOST_IMAGE:-kdrill/kubeadm-host:etcd-3.4.23}
 inputs=$(cat "$here/build-kubeadm-host-image.sh" "$here/lib/rootfs.sh" "$here/kind-node/kubelet-double" "$here/kind-node/crictl" \
   "$here"/kubeadm-host/* /usr/sbin/sshd | sha256sum | cut -c1-16)
-if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{index .Config.Labels "dev.kdrill.inputs"}}' "$IMAGE" 2>/dev/null)" = "$inputs" ]; then
-  echo "$IMAGE: present"; exit 0
-fi
+if image_present "$IMAGE" "$inputs" "${1:-}"; then exit 0; fi
 started=$(date +%s.%N)
 need_host_etcd
 if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/bin/ssh-keygen ]; then
@@ -30,18 +28,14 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 etcd_rootfs "$root"
 mkdir -p "$root"/{run,root/.ssh,var/log/pods,etc/kubernetes/manifests,etc/ssh,usr/sbin}
-install_busybox "$root" sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof \
-  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du \
-  find test [ true false basename dirname readlink stat timeout tee id uname which less vi od base64 xargs
+install_busybox "$root" "${NODE_APPLETS[@]}" od base64 xargs
 cp /usr/sbin/sshd "$root/usr/sbin/sshd"
 cp /usr/bin/ssh-keygen "$root/usr/bin/ssh-keygen"
 copy_libs "$root" /usr/sbin/sshd /usr/bin/ssh-keygen
 install -m 0644 "$here/kubeadm-host/sshd_config" "$root/etc/ssh/sshd_config"
 install -m 0755 "$here/kubeadm-host/host-init" "$root/usr/local/bin/host-init"
 install -m 0755 "$here/kubeadm-host/systemctl" "$root/usr/bin/systemctl"
-install -m 0755 "$here/kind-node/kubelet-double" "$root/usr/local/bin/kubelet-double"
-install -m 0755 "$here/kind-node/crictl" "$root/usr/bin/crictl"
-printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\n' > "$root/etc/crictl.yaml"
+install_node_doubles "$root"
 # sshd's privilege separation user; root's password field `*`: no password, not locked (keys work).
 printf 'root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n' > "$root/etc/passwd"
 printf 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\n' > "$root/etc/shadow"
@@ -56,4 +50,4 @@ tar -C "$root" --numeric-owner --owner=0 --group=0 -c . | docker import \
   --change 'LABEL dev.kdrill.test-double=kubeadm-host' --change "LABEL dev.kdrill.inputs=$inputs" \
   --change 'EXPOSE 22' --change 'CMD ["/usr/local/bin/host-init"]' \
   - "$IMAGE" >/dev/null
-echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
+say_built "$IMAGE" "$started"

@@ -5,9 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/rootfs.sh"
 IMAGE=${KDRILL_POSTGRES_IMAGE:-kdrill/postgres:15}
-if [ "${1:-}" != "--force" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
-  echo "$IMAGE: present"; exit 0
-fi
+if image_present "$IMAGE" "" "${1:-}"; then exit 0; fi
 started=$(date +%s.%N)
 PG=/usr/lib/postgresql/15
 if [ ! -x "$PG/bin/postgres" ] || [ ! -x "$PG/bin/psql" ] || [ ! -x /bin/busybox ]; then
@@ -45,4 +43,4 @@ tar -C "$root" -c . | docker import \
   --change "ENV PATH=$PG/bin:/bin" --change 'ENV PGHOST=/tmp' --change 'ENV TZ=UTC' \
   --change 'USER postgres' --change 'ENTRYPOINT ["/bin/kdrill-postgres"]' \
   - "$IMAGE" >/dev/null
-echo "$IMAGE: built in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
+say_built "$IMAGE" "$started"

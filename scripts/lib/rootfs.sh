@@ -34,3 +34,36 @@ etcd_rootfs() {
   # Debian's binaries are dynamically linked: their libraries come along.
   copy_libs "$root" /usr/bin/etcd /usr/bin/etcdctl
 }
+
+# image_present IMAGE INPUTS [--force]: true, and says so, when IMAGE is there (built from INPUTS,
+# its label dev.kdrill.inputs, when INPUTS is not empty); --force makes it false.
+image_present() {
+  local image=$1 inputs=$2
+  [ "${3:-}" = "--force" ] && return 1
+  if [ -n "$inputs" ]; then
+    [ "$(docker image inspect -f '{{index .Config.Labels "dev.kdrill.inputs"}}' "$image" 2>/dev/null)" = "$inputs" ] || return 1
+  else
+    docker image inspect "$image" >/dev/null 2>&1 || return 1
+  fi
+  echo "$image: present"
+}
+
+# say_built IMAGE STARTED: "IMAGE: built in 0.8 s (56 MB)", STARTED from `date +%s.%N`.
+say_built() {
+  echo "$1: built in $(awk -v s="$2" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s ($(docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+
+# The busybox applets of a node image (kind node, kubeadm host): what the drills and an operator run in one.
+NODE_APPLETS=(sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof
+  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du
+  find test '[' true false basename dirname readlink stat timeout tee id uname which less vi)
+
+# install_node_doubles ROOT: the kubelet and crictl TEST DOUBLES (scripts/kind-node/), and crictl's
+# config as kindest/node has it (pointing at containerd; read by the real crictl only).
+install_node_doubles() {
+  local root=$1 here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  install -m 0755 "$here/kind-node/kubelet-double" "$root/usr/local/bin/kubelet-double"
+  install -m 0755 "$here/kind-node/crictl" "$root/usr/bin/crictl"
+  printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\n' > "$root/etc/crictl.yaml"
+}
