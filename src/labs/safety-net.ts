@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { answered, type EtcdAccess } from '../clients/etcd/access.js';
 import { disarmAlarms, listAlarms } from '../clients/etcd/alarms.js';
 import { waitHealthy } from '../clients/etcd/health.js';
-import { healthyMembers } from '../clients/etcd/leader.js';
+import { defragOrder, healthyMembers } from '../clients/etcd/leader.js';
 import { anyMember } from '../clients/etcd/ops.js';
 import { errorMessage } from '../engine/errors.js';
 import { inspectContainers, type ContainerInfo } from './docker/inspect.js';
@@ -103,7 +103,10 @@ async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]> {
       await anyMember(t.etcd, ctx.signal, async (m) => m.compact((await m.status(5_000)).revision, true, 60_000).catch((e: unknown) => {
         if (!/compacted/.test(errorMessage(e))) throw e;
       }));
-      for (const m of t.etcd.members()) await t.etcd.with(m.node, (x) => x.defragment(10 * 60_000), ctx.signal).catch(() => undefined);
+      // One at a time, the chapter's order: followers first, the leader last.
+      for (const m of defragOrder(answered(await t.etcd.statusAll(2_000)))) {
+        await t.etcd.with(m.node, (x) => x.defragment(10 * 60_000), ctx.signal).catch(() => undefined);
+      }
       const raised = await disarmAlarms(t.etcd, ctx.signal);
       done.push(`compacted, defragmented and disarmed ${raised.map((a) => `${a.alarm} on ${a.member}`).join(', ')}`);
     } catch (err) {

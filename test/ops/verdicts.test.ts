@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defragOrder } from '../../src/actions/etcd/defrag.js';
+import { defragOrder } from '../../src/clients/etcd/leader.js';
 import { pickSource } from '../../src/actions/etcd/snapshot-save.js';
 import { alarmsVerdict } from '../../src/invariants/etcd/alarms.js';
 import { dbSizeVerdict } from '../../src/invariants/etcd/db-size.js';

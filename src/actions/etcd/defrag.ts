@@ -4,6 +4,7 @@ import { parseDuration } from '../../drill/duration.js';
 import type { ActionModule, Context } from '../../engine/types.js';
 import { answered, type EtcdAccess, type MemberStatus } from '../../clients/etcd/access.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
+import { defragOrder } from '../../clients/etcd/leader.js';
 import { errText, OPS_DEADLINE_MS } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
 import { formatBytes } from '../../drill/units.js';
@@ -23,12 +24,6 @@ const params = z
   })
   .refine((p) => !p.all || p.unsafe, { message: UNSAFE_MESSAGE, path: ['all'] });
 type Params = z.infer<typeof params>;
-
-/** Followers first (by name, for a stable order), the leader last: its stop-the-world window comes when its load has moved. */
-export function defragOrder<T extends { node: string; leader: boolean }>(members: T[]): T[] {
-  const byName = (a: T, b: T) => a.node.localeCompare(b.node, undefined, { numeric: true });
-  return [...members.filter((m) => !m.leader).sort(byName), ...members.filter((m) => m.leader).sort(byName)];
-}
 
 /** The next member to defrag given who leads now (leadership can move mid-pass). */
 export function nextToDefrag<T extends { node: string; leader: boolean }>(remaining: T[]): T | undefined {

@@ -64,3 +64,12 @@ export async function awaitLeader(
     await delay(100, undefined, { signal });
   }
 }
+
+/**
+ * The order to defragment members in: followers first (by name, for a stable order), the leader
+ * last: its stop-the-world window comes when its load has moved.
+ */
+export function defragOrder<T extends { node: string; leader: boolean }>(members: T[]): T[] {
+  const byName = (a: T, b: T) => a.node.localeCompare(b.node, undefined, { numeric: true });
+  return [...members.filter((m) => !m.leader).sort(byName), ...members.filter((m) => m.leader).sort(byName)];
+}
