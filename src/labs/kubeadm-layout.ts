@@ -14,3 +14,23 @@ export const ETCDCTL_TLS = [`--cacert=${PKI_DIR}/ca.crt`, `--cert=${PKI_DIR}/ser
 
 /** etcdctl on a control-plane node, against its own member: the chapter's flags. */
 export const ETCDCTL_LOCAL = [`--endpoints=https://127.0.0.1:${ETCD_CLIENT_PORT}`, ...ETCDCTL_TLS];
+
+/** The folder kubelet watches for static Pods. */
+export const MANIFESTS_DIR = '/etc/kubernetes/manifests';
+/** Where kdrill parks a stopped static Pod's manifest: outside the folder kubelet watches. */
+export const PARKED_DIR = '/etc/kubernetes/kdrill-stopped';
+export const MANIFEST = `${MANIFESTS_DIR}/etcd.yaml`;
+export const PARKED = `${PARKED_DIR}/etcd.yaml`;
+
+/** Inside a node: the running containers of a static Pod's component (crictl talks to the node's runtime). */
+export const findPodArgv = (component: string): string[] => ['crictl', 'ps', '--name', component, '--state', 'running', '--quiet'];
+/** Inside a node: the running etcd container's id. */
+export const FIND_ETCD_ARGV: readonly string[] = findPodArgv('etcd');
+
+/** Inside a node: `argv` run in its etcd container, where etcdctl (and etcdutl on some images) are. */
+export const etcdInNodeArgv = (etcdContainer: string, argv: readonly string[], stdin = false): string[] => ['crictl', 'exec', ...(stdin ? ['-i'] : []), etcdContainer, ...argv];
+
+/** `crictl ps --quiet` prints one id a line; the first running container is the one. */
+export function parseContainerId(stdout: string): string | undefined {
+  return stdout.split('\n').map((l) => l.trim()).find(Boolean);
+}

@@ -13,6 +13,8 @@ export interface MemberConfig {
   /** Its first --initial-advertise-peer-urls. */
   peerURL: string;
   dataDir: string;
+  /** Its first --advertise-client-urls, where a lab reads it (kubeadm: the manifest). */
+  clientURL?: string;
 }
 
 export interface MemberChange {

@@ -10,7 +10,7 @@ import { dockerHostKind, type DockerHostKind } from '../docker/host.js';
 
 import { ETCD_CLIENT_PORT, PKI_DIR } from '../kubeadm-layout.js';
 
-export { ETCD_CLIENT_PORT, ETCD_DATA_DIR, ETCDCTL_LOCAL, PKI_DIR } from '../kubeadm-layout.js';
+export { ETCD_CLIENT_PORT, ETCD_DATA_DIR, ETCDCTL_LOCAL, etcdInNodeArgv, FIND_ETCD_ARGV, parseContainerId, PKI_DIR } from '../kubeadm-layout.js';
 
 export interface EtcdCertFiles {
   ca: string;
@@ -28,17 +28,6 @@ export function certFilesIn(dir: string): EtcdCertFiles {
 }
 
 export const memberUrl = (ip: string): string => `https://${ip}:${ETCD_CLIENT_PORT}`;
-
-/** Inside a node: the running etcd container's id (kind's nodes run containerd; crictl talks to it). */
-export const FIND_ETCD_ARGV: readonly string[] = ['crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet'];
-
-/** Inside a node: `argv` run in its etcd container, where etcdctl (and etcdutl on some images) are. */
-export const etcdInNodeArgv = (etcdContainer: string, argv: readonly string[], stdin = false): string[] => ['crictl', 'exec', ...(stdin ? ['-i'] : []), etcdContainer, ...argv];
-
-/** `crictl ps --quiet` prints one id a line; the first running etcd container is the member. */
-export function parseContainerId(stdout: string): string | undefined {
-  return stdout.split('\n').map((l) => l.trim()).find(Boolean);
-}
 
 export type EtcdAccessMode = 'direct' | 'exec';
 

@@ -8,7 +8,7 @@ import type { SqlAccess } from '../../clients/sql.js';
 import { EtcdAccess, type EtcdTransport } from '../../clients/etcd/access.js';
 import { DockerShell } from '../docker/index.js';
 import type { Capability, Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
-import { safetyNetOf } from '../safety-net.js';
+import { dockerMachines, safetyNetOf } from '../safety-net.js';
 import { DEFAULT_ROLES, nodesOfConfig, readRoles, resolveConfig } from './config.js';
 import {
   dockerInspectNodeArgv, dockerPsArgv, kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigArgv,
@@ -17,8 +17,10 @@ import {
 import { kindSql } from './sql.js';
 import type { KindSpec } from './spec.js';
 import { KindNodes } from './nodes.js';
-import { KindEtcdSource } from './etcd-access.js';
-import { KindMembers, MANIFEST, PARKED } from './members.js';
+import { StaticPodEtcdSource } from '../static-pod/etcd-source.js';
+import { MANIFEST, PARKED, StaticPodMembers } from '../static-pod/members.js';
+import { KindEtcdHosts } from './etcd-hosts.js';
+import { KindMachine } from './machine.js';
 import { markerAfterCreate, markerBeforeCreate, readMarker, whyNotOurs } from './ownership.js';
 import { etcdAccessMode, type EtcdAccessMode } from './etcd.js';
 import type { DockerHostKind } from '../docker/host.js';
@@ -46,11 +48,12 @@ export class KindLab implements Lab {
   /** The etcd lab's node operations, kind's cluster label as the ownership mark. */
   readonly nodeOps: KindNodes;
   readonly shell: DockerShell;
-  readonly etcdSource: KindEtcdSource;
+  readonly etcdHosts: KindEtcdHosts;
+  readonly etcdSource: StaticPodEtcdSource;
   /** etcd over gRPC to the members' node IPs (etcdAccess: direct), or etcdctl in each node (exec). */
   readonly etcd: EtcdAccess;
   /** Member recovery through the etcd static Pod's manifest, kubeadm's way. */
-  readonly members: KindMembers;
+  readonly members: StaticPodMembers;
   readonly kubernetes: KubeAccess;
   readonly sql: SqlAccess;
   /** A kept or adopted cluster brought back to its steady state after the drill (src/labs/safety-net.ts). */
@@ -63,18 +66,20 @@ export class KindLab implements Lab {
     this.marker = path.join(env.stateDir, 'created-by-kdrill');
     this.network = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind';
     this.nodeList = nodesOfConfig(spec.name, readRoles(spec.config, env.drillDir) ?? [...DEFAULT_ROLES]);
-    this.nodeOps = new KindNodes(spec.name, this.network, () => this.nodeList, (container, ip) => this.etcdSource.setIp(container, ip));
+    this.nodeOps = new KindNodes(spec.name, this.network, () => this.nodeList, (container, ip) => this.etcdHosts.setIp(container, ip));
     this.shell = new DockerShell(this.nodeOps);
     const controlPlanes = () => this.nodeList.filter((n) => n.role === 'control-plane');
     this.etcdMode = etcdAccessMode(spec.etcdAccess);
-    this.members = new KindMembers(this.nodeOps, this.shell, () => controlPlanes().map((n) => n.name));
-    this.etcdSource = new KindEtcdSource(controlPlanes, env.stateDir, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
+    const machine = new KindMachine(this.nodeOps, () => controlPlanes().map((n) => n.name), async (ctx, node) => (await this.members.config(ctx, node)).peerURL);
+    this.members = new StaticPodMembers(machine, this.shell);
+    this.etcdHosts = new KindEtcdHosts(controlPlanes, env.stateDir);
+    this.etcdSource = new StaticPodEtcdSource(this.etcdHosts, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
     this.etcd = new EtcdAccess(this.etcdSource, this.etcdMode === 'direct' ? 'grpc' : 'exec');
     this.kubernetes = kubeAccess(this.kubeconfig);
     this.sql = kindSql(this.kubeconfig);
     const members = () => controlPlanes().map((n) => ({ node: n.name, container: n.container }));
     this.safetyNet = safetyNetOf({
-      name: spec.name, network: this.network, etcd: this.etcd, nodeOps: this.nodeOps, host: this.members, members,
+      name: spec.name, etcd: this.etcd, machines: dockerMachines(this.network, this.nodeOps, this.members), host: this.members, members,
       look: (sick) => sick.flatMap((m) => [
         `${prettyCommand(['docker', 'exec', m.container, 'crictl', 'ps', '--all', '--name', 'etcd'])}  # the etcd Pod's containers on ${m.node}`,
         `${prettyCommand(['docker', 'exec', m.container, 'mv', PARKED, MANIFEST])}  # if kdrill's stop left the manifest out of kubelet's folder`,
@@ -190,7 +195,7 @@ export class KindLab implements Lab {
   async readEtcdMembers(): Promise<void> {
     for (const n of this.nodeList.filter((x) => x.role === 'control-plane')) {
       const seen = await this.inspect(n.container);
-      this.etcdSource.setIp(n.container, seen?.ip);
+      this.etcdHosts.setIp(n.container, seen?.ip);
     }
     if (this.etcdMode === 'direct') await this.etcdSource.tls();
   }

@@ -8,7 +8,7 @@ import { EventBus } from '../../../src/engine/events.js';
 import type { Context } from '../../../src/engine/types.js';
 import { KindLab } from '../../../src/labs/kind/lab.js';
 import { kindProvider } from '../../../src/labs/kind/provider.js';
-import { flag, manifestConfig, MANIFEST, PARKED, reconfigured, withFlag } from '../../../src/labs/kind/members.js';
+import { flag, manifestConfig, MANIFEST, PARKED, reconfigured, withFlag } from '../../../src/labs/static-pod/members.js';
 import { memberReplace } from '../../../src/actions/etcd/member-replace.js';
 import { snapshotRestore } from '../../../src/actions/etcd/snapshot-restore.js';
 import { snapshotSave } from '../../../src/actions/etcd/snapshot-save.js';

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EtcdMember, EtcdSource, EtcdTools } from '../../clients/etcd/access.js';
 import type { EtcdctlHost } from '../../clients/etcd/etcdctl.js';
 import type { EtcdTls } from '../../clients/etcd/client.js';
 import { prettyCommand } from '../../exec/errors.js';
 import type { CommandRunner, RunResult } from '../../exec/runner.js';
-import type { LabNode, NodeShell, ShellContext } from '../types.js';
-import { certCopyArgv, certFilesIn, ETCD_DATA_DIR, ETCDCTL_LOCAL, etcdInNodeArgv, FIND_ETCD_ARGV, memberUrl, parseContainerId } from './etcd.js';
+import type { NodeShell, ShellContext } from '../types.js';
+import { ETCD_DATA_DIR, ETCDCTL_LOCAL, etcdInNodeArgv, FIND_ETCD_ARGV, parseContainerId } from '../kubeadm-layout.js';
 
 /** The running etcd container of a node (`crictl ps --name etcd`), or why there is none. */
 export async function findEtcdPod(shell: NodeShell, ctx: ShellContext, node: string): Promise<{ id?: string; why: string }> {
@@ -16,35 +15,43 @@ export async function findEtcdPod(shell: NodeShell, ctx: ShellContext, node: str
   return { id, why: r.exitCode === 0 ? 'no running etcd container' : r.stderr.trim().split('\n')[0]! };
 }
 
-export interface KindEtcdEnv {
+export interface EtcdEnv {
   runner: CommandRunner;
   signal: AbortSignal;
 }
 
+/** Where a lab's etcd members are and how their client certificates are had: the lab's part. */
+export interface EtcdHosts {
+  /** The members, in node order: the node, where its client URL is now, the TLS name to check. */
+  members(): EtcdMember[];
+  /** The etcd client certificates (kind: copied out of a node; kubeadm: read over the shell, kept in memory). */
+  readCerts(env: EtcdEnv): Promise<EtcdTls>;
+  /** --dry-run lines of reading them. */
+  planCerts(): string[];
+  /** Where a file copied in goes, for --dry-run: `docker cp <file> <container>:`, `scp <file> cp1:`. */
+  copyInPlan(node: string, file: string, nodePath: string): string;
+}
+
 /**
- * Where kind's etcd members are: each control-plane node's IP on the kind network (read at lab up,
- * and again whenever a node operation sees the node, so a node started later is found on its IP),
- * the client certs copied out of the first control plane once a run, and the etcd binaries of the
- * cluster's own etcd Pod for tools (no image pulled onto the host).
+ * etcd members run as kubeadm's static Pods (kind's nodes, the user's kubeadm hosts): gRPC to each
+ * member's client URL with the certs the lab reads once a run, or etcdctl in the member's own etcd
+ * container through the node's shell; the etcd binaries of the cluster's own etcd Pod serve as
+ * tools (no image pulled onto the host).
  */
-export class KindEtcdSource implements EtcdSource {
-  private ips = new Map<string, string>();
-  private readonly pkiDir: string;
+export class StaticPodEtcdSource implements EtcdSource {
   private certs?: Promise<EtcdTls>;
   /** The running etcd container of each node, as crictl names it (found again when it changed). */
   private pods = new Map<string, string>();
   readonly tools: EtcdTools;
-  readonly etcdctl: { host: EtcdctlHost; env(): KindEtcdEnv };
+  readonly etcdctl: { host: EtcdctlHost; env(): EtcdEnv };
 
   constructor(
-    private readonly controlPlanes: () => LabNode[],
-    stateDir: string,
-    private readonly env: () => KindEtcdEnv,
+    private readonly hosts: EtcdHosts,
+    private readonly env: () => EtcdEnv,
     private readonly shell: NodeShell,
     /** Where a file must go on a node for its etcd Pod to see it (the etcd-data folder), and the Pod's path of it. */
     private readonly podVisible: (ctx: ShellContext, node: string, name: string) => Promise<{ node: string; pod: string }>,
   ) {
-    this.pkiDir = path.join(stateDir, 'etcd-pki');
     this.tools = {
       snapshotStatus: (ctx, file) => this.snapshotStatus(ctx, file),
       planSnapshotStatus: (file) => this.planSnapshotStatus(file),
@@ -53,9 +60,9 @@ export class KindEtcdSource implements EtcdSource {
   }
 
   /**
-   * etcdctl in the member's own etcd container (`docker exec <node> crictl exec <etcd> etcdctl`),
-   * against that member only, with the node's etcd certs: kind on Docker Desktop, where node IPs
-   * are not reachable from the host.
+   * etcdctl in the member's own etcd container (`crictl exec <etcd> etcdctl` in the node), against
+   * that member only, with the node's etcd certs: where the members' client URLs are not reachable
+   * from here (kind on Docker Desktop, hosts behind a bastion).
    */
   private etcdctlHost(): EtcdctlHost {
     const local = ETCDCTL_LOCAL;
@@ -92,51 +99,33 @@ export class KindEtcdSource implements EtcdSource {
     return id;
   }
 
-  /** Remembers a control plane's IP on the kind network (lab up, and every node operation that sees it). */
-  setIp(container: string, ip: string | undefined): void {
-    if (ip) this.ips.set(container, ip);
-  }
-
   members(): EtcdMember[] {
-    return this.controlPlanes().map((n) => ({
-      node: n.name, container: n.container, url: memberUrl(this.ips.get(n.container) ?? `<${n.container} IP>`),
-      // kubeadm's etcd server cert names the node: TLS to the IP, checked against that name.
-      serverName: n.container,
-    }));
+    return this.hosts.members();
   }
 
-  /** The etcd client certs, copied out of the first control plane once (concurrent callers share the copy). */
+  /** The etcd client certs, read once (concurrent callers share them). */
   tls(): Promise<EtcdTls> {
-    this.certs ??= this.copyCerts();
+    this.certs ??= this.hosts.readCerts(this.env());
     this.certs.catch(() => { this.certs = undefined; });
     return this.certs;
   }
 
-  private async copyCerts(): Promise<EtcdTls> {
-    const { runner, signal } = this.env();
-    const from = this.controlPlanes()[0];
-    if (!from) throw new Error('no control-plane node to copy etcd certificates from');
-    await rm(this.pkiDir, { recursive: true, force: true });
-    await mkdir(this.pkiDir, { recursive: true, mode: 0o700 });
-    await runner.run(certCopyArgv(from.container, this.pkiDir), { signal, timeout: 30_000 });
-    const f = certFilesIn(this.pkiDir);
-    const [ca, cert, key] = await Promise.all([readFile(f.ca), readFile(f.cert), readFile(f.key)]);
-    return { ca, cert, key };
+  planCerts(): string[] {
+    return this.hosts.planCerts();
   }
 
-  planCerts(): string[] {
-    const from = this.controlPlanes()[0]?.container ?? '<control-plane>';
-    return [`mkdir -p ${this.pkiDir}`, prettyCommand(certCopyArgv(from, this.pkiDir))];
+  private nodes(): string[] {
+    return this.members().map((m) => m.node);
   }
 
   /** The first control plane whose etcd container runs, and that container's id. */
   private async runningEtcd(ctx: ShellContext): Promise<{ node: string; id: string }> {
     const seen: string[] = [];
-    for (const n of this.controlPlanes()) {
+    for (const n of this.nodes()) {
       // A node that cannot be asked (stopped, refused) is one more reason, not the end of the search.
-      const { id, why } = await findEtcdPod(this.shell, ctx, n.name).catch((e: unknown) => ({ id: undefined, why: String(e) }));
-      if (id) return { node: n.name, id };
-      seen.push(`${n.name}: ${why}`);
+      const { id, why } = await findEtcdPod(this.shell, ctx, n).catch((e: unknown) => ({ id: undefined, why: String(e) }));
+      if (id) return { node: n, id };
+      seen.push(`${n}: ${why}`);
     }
     throw new Error(`no control-plane node runs etcd (${seen.join('; ')})`);
   }
@@ -161,11 +150,11 @@ export class KindEtcdSource implements EtcdSource {
   }
 
   private planSnapshotStatus(file: string): string[] {
-    const node = this.controlPlanes()[0]?.name ?? 'control-plane';
+    const node = this.nodes()[0] ?? 'control-plane';
     const inNode = `${ETCD_DATA_DIR}/kdrill-verify-<random>.db`;
     return [
       prettyCommand(this.shell.argv(node, FIND_ETCD_ARGV)),
-      `docker cp ${file} ${this.controlPlanes()[0]?.container ?? '<node>'}:${inNode}`,
+      this.hosts.copyInPlan(node, file, inNode),
       prettyCommand(this.shell.argv(node, etcdInNodeArgv('<etcd container>', ['etcdctl', 'snapshot', 'status', inNode, '--write-out', 'json']))),
       prettyCommand(this.shell.argv(node, ['rm', '-f', inNode])),
     ];

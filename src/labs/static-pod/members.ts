@@ -4,25 +4,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import { LabError } from '../../engine/errors.js';
 import { prettyCommand } from '../../exec/errors.js';
 import type { EtcdMemberHost, MemberChange, MemberConfig, RestoreOptions } from '../members.js';
 import type { NodeShell, ShellContext } from '../types.js';
-import { ETCD_DATA_DIR, etcdInNodeArgv } from './etcd.js';
-import { findEtcdPod } from './etcd-access.js';
-import type { KindNodes } from './nodes.js';
+import { ETCD_DATA_DIR, etcdInNodeArgv, MANIFEST, PARKED } from '../kubeadm-layout.js';
+import { findEtcdPod } from './etcd-source.js';
 
 /**
- * kind's etcd members are kubeadm's: a static Pod from /etc/kubernetes/manifests/etcd.yaml, its data
- * in the `etcd-data` hostPath (/var/lib/etcd). Recovery is done the way the seeds tell an operator:
- * the manifest moved out stops the member (kubelet stops the Pod) and moved back starts it; a
- * restore or a replace points the `etcd-data` hostPath at a fresh folder (the Pod still sees it at
- * /var/lib/etcd) and rewrites the cluster flags. Every command runs through the node's shell.
+ * kubeadm's etcd members (kind's nodes and the user's kubeadm hosts alike): a static Pod from
+ * /etc/kubernetes/manifests/etcd.yaml, its data in the `etcd-data` hostPath (/var/lib/etcd).
+ * Recovery is done the way the seeds tell an operator: the manifest moved out stops the member
+ * (kubelet stops the Pod) and moved back starts it; a restore or a replace points the `etcd-data`
+ * hostPath at a fresh folder (the Pod still sees it at /var/lib/etcd) and rewrites the cluster flags.
+ * Every command runs through the node's shell; the machine under it (a kind node's container, a
+ * kubeadm host's VM) is the lab's.
  */
 
-export const MANIFEST = '/etc/kubernetes/manifests/etcd.yaml';
-/** Where a stopped member's manifest waits: outside the folder kubelet watches. */
-export const PARKED = '/etc/kubernetes/kdrill-stopped/etcd.yaml';
+export { MANIFEST, PARKED };
+
+/** The machine a member runs on, as the lab knows it: a container (kind), a host with a power driver (kubeadm). */
+export interface MemberMachine {
+  /** Whether the machine is up and answers (its container runs; the host answers over ssh). */
+  running(ctx: ShellContext, node: string): Promise<boolean>;
+  /** Brings a machine that is down back (kind: every stopped control plane, in the order of its old IP). */
+  up(ctx: ShellContext, node: string): Promise<void>;
+  /** Where to look by hand: `docker exec <container>`, `ssh cp2`. */
+  where(node: string): string;
+}
 const POD_WAIT_MS = 90_000;
 
 interface Manifest {
@@ -51,6 +59,7 @@ export function manifestConfig(m: Manifest): MemberConfig {
     name: flag(command, 'name') ?? '',
     peerURL: (flag(command, 'initial-advertise-peer-urls') ?? '').split(',')[0]!,
     dataDir: m.spec.volumes?.find((v) => v.name === 'etcd-data')?.hostPath?.path ?? flag(command, 'data-dir') ?? ETCD_DATA_DIR,
+    ...(flag(command, 'advertise-client-urls') ? { clientURL: flag(command, 'advertise-client-urls')!.split(',')[0]! } : {}),
   };
 }
 
@@ -73,16 +82,15 @@ export function reconfigured(m: Manifest, change: MemberChange): Manifest {
   return { ...m, spec: { ...m.spec, containers: [{ ...c, command }, ...m.spec.containers.slice(1)], volumes } };
 }
 
-/** The IPv4 address of a peer URL, as a number for ordering. */
-const ipOrder = (url: string): number => (/\/\/(\d+)\.(\d+)\.(\d+)\.(\d+):/.exec(url) ?? []).slice(1).reduce((n, o) => n * 256 + Number(o), 0);
+export class StaticPodMembers implements EtcdMemberHost {
+  constructor(private readonly machine: MemberMachine, private readonly shell: NodeShell) {}
 
-export class KindMembers implements EtcdMemberHost {
-  private powering: Promise<void> = Promise.resolve();
+  private nodeRunning(ctx: ShellContext, node: string): Promise<boolean> {
+    return this.machine.running(ctx, node);
+  }
 
-  constructor(private readonly nodes: KindNodes, private readonly shell: NodeShell, private readonly controlPlanes: () => string[]) {}
-
-  private async nodeRunning(ctx: ShellContext, node: string): Promise<boolean> {
-    return (await this.nodes.inspect(ctx, node)).running;
+  private nodeUp(ctx: ShellContext, node: string): Promise<void> {
+    return this.machine.up(ctx, node);
   }
 
   private async etcdContainer(ctx: ShellContext, node: string): Promise<string | undefined> {
@@ -93,29 +101,6 @@ export class KindMembers implements EtcdMemberHost {
     return (await this.nodeRunning(ctx, node)) && (await this.etcdContainer(ctx, node)) !== undefined;
   }
 
-  /**
-   * A node that was killed comes back first (a host powered on again), on the IP its member's peer
-   * URL names. kind's network has no fixed IPs: docker gives a started node the lowest free address
-   * (measured: two nodes started in the other order swap theirs). So every stopped control plane is
-   * started, one at a time, in the order of its old address, and each is checked.
-   */
-  private nodeUp(ctx: ShellContext, node: string): Promise<void> {
-    const run = this.powering.then(async () => {
-      if (await this.nodeRunning(ctx, node)) return;
-      const down: Array<{ node: string; peerURL: string }> = [];
-      for (const n of this.controlPlanes()) if (!(await this.nodeRunning(ctx, n))) down.push({ node: n, peerURL: (await this.config(ctx, n)).peerURL });
-      for (const d of down.sort((a, b) => ipOrder(a.peerURL) - ipOrder(b.peerURL))) {
-        await ctx.runner.run(['docker', 'start', this.nodes.container(d.node)], { signal: ctx.signal, timeout: 60_000, finishOnAbort: true });
-        const ip = (await this.nodes.inspect(ctx, d.node)).ips[this.nodes.network];
-        if (ip && !d.peerURL.includes(`//${ip}:`)) {
-          throw new LabError(`lab invalidated: ${d.node} came back on ${ip}, but its etcd member's peer URL is ${d.peerURL} (kind #1689): another container took its address meanwhile; recreate the cluster`, true);
-        }
-      }
-    });
-    this.powering = run.catch(() => undefined);
-    return run;
-  }
-
   private async parked(ctx: ShellContext, node: string): Promise<boolean> {
     return (await this.shell.exec(ctx, node, ['test', '-f', PARKED], { timeoutMs: 15_000, allowFailure: true })).exitCode === 0;
   }
@@ -123,7 +108,7 @@ export class KindMembers implements EtcdMemberHost {
   private async waitPod(ctx: ShellContext, node: string, up: boolean): Promise<void> {
     const end = performance.now() + POD_WAIT_MS;
     while ((await this.etcdContainer(ctx, node) !== undefined) !== up) {
-      if (performance.now() > end) throw new Error(`${node}: kubelet did not ${up ? 'start' : 'stop'} the etcd Pod within ${POD_WAIT_MS / 1000} s (docker exec ${this.nodes.container(node)} crictl ps -a --name etcd)`);
+      if (performance.now() > end) throw new Error(`${node}: kubelet did not ${up ? 'start' : 'stop'} the etcd Pod within ${POD_WAIT_MS / 1000} s (${this.machine.where(node)} crictl ps -a --name etcd)`);
       await delay(250, undefined, { signal: ctx.signal });
     }
   }
@@ -220,9 +205,9 @@ export class KindMembers implements EtcdMemberHost {
     switch (op) {
       case 'stop': return [sh(['mv', MANIFEST, PARKED]), '# until kubelet has stopped the etcd Pod (crictl ps --name etcd)'];
       case 'start': return [sh(['mv', PARKED, MANIFEST]), '# until kubelet runs the etcd Pod'];
-      case 'reconfigure': return [`docker cp etcd.yaml ${this.nodes.container(node)}:${PARKED}  # etcd-data hostPath → ${detail || '<new data dir>'}; cluster flags`];
+      case 'reconfigure': return [`# etcd.yaml copied to ${this.machine.where(node)}:${PARKED}  # etcd-data hostPath → ${detail || '<new data dir>'}; cluster flags`];
       case 'restore': return [
-        `docker cp <snapshot> ${this.nodes.container(node)}:${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`,
+        `# <snapshot> copied to ${this.machine.where(node)}:${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`,
         sh(etcdInNodeArgv('<etcd container>', ['etcdctl', 'snapshot', 'restore', `${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`, '--data-dir', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`, '…'])),
         sh(['mv', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`, detail || '<new data dir>']),
       ];
