@@ -11,18 +11,29 @@ import type { EtcdMemberHost } from './members.js';
 import type { LabCheck, NodeOpsContext, SafetyNet } from './types.js';
 
 /**
- * The steady state of a lab whose control planes are docker containers running etcd members (the etcd
- * lab, kind), and the safety net that brings a lab that stays (kept or adopted) back to it after a
- * drill: every member's container running, unpaused and on the lab network, every member running and
- * healthy, no alarm. It heals only what it recognises, only on containers carrying the lab's label.
+ * The steady state of a lab whose control planes run etcd members (the etcd lab, kind, kubeadm
+ * hosts), and the safety net that brings a lab that stays (kept or adopted) back to it after a
+ * drill: every member's machine up (its container running, unpaused, on the lab network; its host
+ * powered on with kubelet and its manifests in place), every member running and healthy, no alarm.
+ * It heals only what it recognises, only on machines the lab owns.
  */
+
+/** The machines under the members, the lab's own part of the steady state. */
+export interface Machines {
+  /** What is wrong with each member's machine, each line `<node>: <what>`. */
+  problems(ctx: NodeOpsContext, members: Array<{ node: string; container: string }>): Promise<string[]>;
+  /**
+   * Brings one member's machine back to its steady state; what it did, in the operator's words. Its
+   * etcd member is started afterwards by the member host when it does not run.
+   */
+  heal(ctx: NodeOpsContext, member: { node: string; container: string }): Promise<string[]>;
+}
 
 export interface NetTarget {
   name: string;
-  network: string;
   members(): Array<{ node: string; container: string }>;
   etcd: EtcdAccess;
-  nodeOps: DockerNodes;
+  machines: Machines;
   /** Starts a member whose node runs without it (kind: its static-Pod manifest moved out of kubelet's folder). */
   host: EtcdMemberHost;
   /** What an operator pastes to see the state of these members (the sick ones) and of the cluster. */
@@ -37,22 +48,39 @@ export const safetyNetOf = (t: NetTarget): SafetyNet => ({
   byHand: (problems) => byHand(t, problems),
 });
 
-function containerProblems(t: NetTarget, found: Map<string, ContainerInfo>): string[] {
-  return t.members().flatMap(({ node, container }) => {
+/** The machines of the etcd lab and kind: docker containers carrying the lab's label, on its network. */
+export function dockerMachines(network: string, nodeOps: DockerNodes, host: EtcdMemberHost): Machines {
+  return {
+    async problems(ctx, members) {
+      return containerProblems(network, members, await inspectContainers(ctx.runner, members.map((m) => m.container), ctx.signal));
+    },
+    async heal(ctx, { node, container }) {
+      const c = (await inspectContainers(ctx.runner, [container], ctx.signal)).get(container);
+      if (!c) return [];
+      const done: string[] = [];
+      if (c.paused) { await nodeOps.unpause(ctx, node); done.push(`unpaused ${node}`); }
+      if (!c.networks.includes(network)) { await nodeOps.heal(ctx, node); done.push(`reconnected ${node}`); }
+      if (!c.running && !c.paused) { await host.start(ctx, node); done.push(`started ${node}`); }
+      return done;
+    },
+  };
+}
+
+function containerProblems(network: string, members: Array<{ node: string; container: string }>, found: Map<string, ContainerInfo>): string[] {
+  return members.flatMap(({ node, container }) => {
     const c = found.get(container);
     if (!c) return [`${node}: no container ${container}`];
     if (c.paused) return [`${node}: paused`];
     // docker restarts nothing here: a member that cannot start (its data gone) is exited, with etcd's code.
     if (c.state === 'restarting') return [`${node}: restarting over and over (exit code ${c.exitCode})`];
     if (!c.running) return [`${node}: stopped${c.exitCode ? ` (exit code ${c.exitCode})` : ''}`];
-    if (!c.networks.includes(t.network)) return [`${node}: off the network ${t.network}`];
+    if (!c.networks.includes(network)) return [`${node}: off the network ${network}`];
     return [];
   });
 }
 
 async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<LabCheck> {
-  const found = await inspectContainers(ctx.runner, t.members().map((m) => m.container), ctx.signal);
-  const problems = containerProblems(t, found);
+  const problems = await t.machines.problems(ctx, t.members());
   // A leader election right after a fault leaves every member briefly without a leader: give the
   // members whose containers are fine a few seconds to settle before calling them unhealthy.
   const end = performance.now() + 6_000;
@@ -81,15 +109,12 @@ async function checkSteady(t: NetTarget, ctx: NodeOpsContext): Promise<LabCheck>
 /** Heals what it recognises; returns what it did. Never throws for a step that did not work: the recheck says. */
 async function heal(t: NetTarget, ctx: NodeOpsContext): Promise<string[]> {
   const done: string[] = [];
-  const found = await inspectContainers(ctx.runner, t.members().map((m) => m.container), ctx.signal);
-  for (const { node, container } of t.members()) {
-    const c = found.get(container);
-    if (!c) continue;
+  for (const m of t.members()) {
+    const { node } = m;
     try {
-      if (c.paused) { await t.nodeOps.unpause(ctx, node); done.push(`unpaused ${node}`); }
-      if (!c.networks.includes(t.network)) { await t.nodeOps.heal(ctx, node); done.push(`reconnected ${node}`); }
-      if (!c.running && !c.paused) { await t.host.start(ctx, node); done.push(`started ${node}`); }
-      else if (!(await t.host.running(ctx, node))) { await t.host.start(ctx, node); done.push(`started the etcd member on ${node}`); }
+      const did = await t.machines.heal(ctx, m);
+      done.push(...did);
+      if (!did.some((d) => d === `started ${node}`) && !(await t.host.running(ctx, node))) { await t.host.start(ctx, node); done.push(`started the etcd member on ${node}`); }
     } catch (err) {
       done.push(`could not bring ${node} back: ${errorMessage(err)}`);
     }

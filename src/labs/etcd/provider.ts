@@ -13,7 +13,7 @@ import type { Lab, LabEnv, LabNode, SafetyNet, UpResult } from '../types.js';
 import { EtcdLabMembers } from './member-host.js';
 import { ETCD_CLIENT_PORT, ETCDCTL_LOCAL } from '../kubeadm-layout.js';
 import { etcdctlInNodes, imageTools } from './tools.js';
-import { safetyNetOf } from '../safety-net.js';
+import { dockerMachines, safetyNetOf } from '../safety-net.js';
 import { makePki, planPki } from './certs.js';
 import { memberConfig } from './config.js';
 import { copyInArgv, copyOutArgv, createArgv, removeArgv, startArgv, type MemberContainer } from './members.js';
@@ -73,7 +73,7 @@ export class EtcdLab implements Lab {
     if (spec.worker) this.sql = workerSql(spec.name, spec.worker);
     const members = () => this.controlPlanes().map((n) => ({ node: n.name, container: n.container }));
     this.safetyNet = safetyNetOf({
-      name: spec.name, network: this.network, etcd: this.etcd, nodeOps: this.nodeOps, host: this.members, members,
+      name: spec.name, etcd: this.etcd, machines: dockerMachines(this.network, this.nodeOps, this.members), host: this.members, members,
       look: (sick) => [
         ...sick.map((m) => prettyCommand(['docker', 'logs', '--tail', '20', m.container])),
         prettyCommand(['docker', 'exec', members()[0]!.container, 'etcdctl', ...ETCDCTL_LOCAL, 'endpoint', 'status', '--cluster', '-w', 'table']),
