@@ -289,7 +289,7 @@ class DrillChecker {
 
   /** Checks a module's params: its zod schema, the lab's capabilities, node names and files. */
   private moduleParams(
-    mod: { name: string; params: z.ZodType; requires?: ActionModule['requires']; files?: ParamFiles; nodeParams?: string[]; grpcOnly?: string },
+    mod: { name: string; params: z.ZodType; requires?: ActionModule['requires']; nodeOp?: ActionModule['nodeOp']; files?: ParamFiles; nodeParams?: string[]; grpcOnly?: string },
     value: unknown,
     at: Path,
     lab: LabInfo | undefined,
@@ -301,6 +301,8 @@ class DrillChecker {
         const why = lab.provider.lacks?.(lab.spec, c, { drillDir: this.dir }) ?? `this ${lab.provider.name} lab offers ${lab.offers.map((o) => CAPABILITIES[o]).join(', ') || 'nothing'}`;
         this.add(nameAt, `${mod.name} needs ${CAPABILITIES[c]}: ${why}`, true);
       }
+      const opLacks = mod.nodeOp && lab.offers.includes('nodeOps') ? lab.provider.nodeOpLacks?.(lab.spec, mod.nodeOp) : undefined;
+      if (opLacks) this.add(nameAt, `${mod.name}: ${opLacks}`, true);
       if (mod.grpcOnly && lab.offers.includes('etcd') && lab.provider.etcdTransport?.(lab.spec) === 'exec') {
         this.add(nameAt, `${mod.name} needs etcd over gRPC (${mod.grpcOnly}); this lab reaches etcd through etcdctl in its nodes (etcdAccess: exec)`, true);
       }
@@ -316,7 +318,9 @@ class DrillChecker {
         const v = params[key];
         const names = Array.isArray(v) ? v : v === undefined ? [] : [v];
         names.forEach((n, i) => {
-          const problem = typeof n === 'string' ? nodeProblem(n, lab) : undefined;
+          const problem = typeof n === 'string'
+            ? nodeProblem(n, lab) ?? (mod.requires?.includes('nodeOps') ? lab.provider.nodeLacks?.(lab.spec, n, { drillDir: this.dir }) : undefined)
+            : undefined;
           if (problem) this.add(Array.isArray(v) ? [...at, key, i] : [...at, key], problem);
         });
       }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CommandRunner } from '../exec/runner.js';
 import type { EventBus } from './events.js';
-import type { Capability, Lab, LabProvider } from '../labs/types.js';
+import type { Capability, Lab, LabProvider, NodeOp } from '../labs/types.js';
 
 /** What every action, invariant and probe receives: the one context object of a run. */
 export interface Context {
@@ -61,6 +61,8 @@ export interface ActionModule<P = any> {
   /** Param keys holding a list of checks (like `wait.until`); the loader turns them into Check[]. */
   checkParams?: string[];
   requires?: Capability[];
+  /** The node operation it performs (`validate` asks the lab whether it has it). */
+  nodeOp?: NodeOp;
   /**
    * What the action leaves changed until something undoes it ("a stopped node"): `validate` warns
    * when a drill has such a step and no restore (on a kept or adopted lab it stays that way).

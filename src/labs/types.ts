@@ -77,6 +77,31 @@ export interface ShellContext {
   signal: AbortSignal;
 }
 
+/** The control-plane components kubeadm runs as static Pods, one manifest each in /etc/kubernetes/manifests. */
+export const STATIC_PODS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
+export type StaticPod = (typeof STATIC_PODS)[number];
+
+/**
+ * kubeadm's node agent and its static Pods on a node (the seeds' faults: `systemctl stop kubelet`,
+ * a manifest moved out of /etc/kubernetes/manifests and back). Every change finishes its wait
+ * (the Pod gone or running) unless the abort signal ends it.
+ */
+export interface StaticPods {
+  stopKubelet(ctx: ShellContext, node: string): Promise<void>;
+  startKubelet(ctx: ShellContext, node: string): Promise<void>;
+  kubeletActive(ctx: ShellContext, node: string): Promise<boolean>;
+  /** Moves the component's manifest out of kubelet's folder and waits until its container is gone. */
+  stopPod(ctx: ShellContext, node: string, pod: StaticPod): Promise<void>;
+  /** Moves it back and waits until kubelet runs the container again. */
+  startPod(ctx: ShellContext, node: string, pod: StaticPod): Promise<void>;
+  /** Whether a running container of the component is on the node. */
+  podRunning(ctx: ShellContext, node: string, pod: StaticPod): Promise<boolean>;
+  /** The manifests kdrill moved out of kubelet's folder on the node and has not put back. */
+  parked(ctx: ShellContext, node: string): Promise<StaticPod[]>;
+  /** --dry-run lines. */
+  plan(op: 'stopKubelet' | 'startKubelet' | 'stopPod' | 'startPod', node: string, pod?: StaticPod): string[];
+}
+
 /**
  * The capabilities a lab may offer, each an interface of its own. A module names what it needs in
  * `requires`; the loader refuses a drill whose lab lacks it, before anything runs.
@@ -94,6 +119,8 @@ export interface LabCapabilities {
   kubernetes?: KubeAccess;
   /** SQL where the app's data lives. */
   sql?: SqlAccess;
+  /** kubelet and the static Pods on kubeadm nodes (systemctl, manifests moved out and back). */
+  staticPods?: StaticPods;
 }
 
 export type Capability = keyof LabCapabilities;
@@ -106,6 +133,7 @@ export const CAPABILITIES = {
   members: 'etcd member operations (member replace, snapshot restore)',
   kubernetes: 'a Kubernetes API',
   sql: 'a SQL database',
+  staticPods: 'kubelet and static Pods (kubeadm nodes)',
 } as const satisfies Record<Capability, string>;
 
 export const capabilityNames = Object.keys(CAPABILITIES) as Capability[];
@@ -142,6 +170,10 @@ export interface LabProvider<S extends { provider: string } = any> {
   specProblems?(spec: S, ctx: { drillDir: string }): Array<{ key: string; message: string }>;
   /** How many etcd members a lab of this spec has, known before it exists (`validate` checks `node: follower`); undefined when it cannot tell. */
   etcdMembers?(spec: S, ctx?: { drillDir?: string }): number | undefined;
+  /** Why a node operation cannot run on a lab of this spec (kubeadm hosts cannot be paused), for `validate`. */
+  nodeOpLacks?(spec: S, op: NodeOp): string | undefined;
+  /** Why one node cannot take node operations (a host without a power driver), for `validate`. */
+  nodeLacks?(spec: S, node: string, ctx?: { drillDir?: string }): string | undefined;
   create(spec: S, env: LabEnv): Lab;
 }
 

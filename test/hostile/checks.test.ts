@@ -118,7 +118,7 @@ const cases: Array<[string, string, string[], Record<string, string>?]> = [
   ['an enum value', `${etcd(', etcdAccess: grpc')}${exec()}`, ['4:48: lab.etcdAccess must be one of auto, direct, published or exec, got "grpc"']],
   ['a wrong type inside a lab', `${etcd(', members: three')}${exec()}`, ['4:45: lab.members must be a number, got "three"']],
   ['lab: a string, not a mapping', `${head('lab: local\n')}${exec()}`, ['4:6: lab must be a mapping, got "local"']],
-  ['lab without provider', `${head('lab: {name: x}\n')}${exec()}`, ['4:6: lab.provider is required: one of local, etcd, kind']],
+  ['lab without provider', `${head('lab: {name: x}\n')}${exec()}`, ['4:6: lab.provider is required: one of local, etcd, kind, kubeadm']],
   ['no lab: the host itself', `apiVersion: kdrill/v1\nkind: Drill\nmetadata: {name: t}\n${exec()}`, []],
   ['steps: []', `${local}steps: []\n`, ['5:8: steps must not be empty']],
   ['a union branch by its shape', `${etcd(', worker: {type: postgress}')}${exec()}`, ['4:51: lab.worker.type must be postgres, got "postgress"']],

@@ -24,7 +24,7 @@ describe('lab contract', () => {
   });
 
   it('names every capability of the interface once, with the words validate uses', () => {
-    const all: Record<keyof LabCapabilities, true> = { nodeOps: true, shell: true, etcd: true, members: true, kubernetes: true, sql: true };
+    const all: Record<keyof LabCapabilities, true> = { nodeOps: true, shell: true, etcd: true, members: true, kubernetes: true, sql: true, staticPods: true };
     expect(capabilityNames.sort()).toEqual(Object.keys(all).sort());
     for (const c of capabilityNames) expect(CAPABILITIES[c].length).toBeGreaterThan(5);
   });

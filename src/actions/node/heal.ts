@@ -11,6 +11,7 @@ export const nodeHeal: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'heal',
   plan: (p, ctx) => planNodeOp(ctx, 'heal', p.node),
   async run(ctx, p) {
     const node = recoveryTarget(ctx, p.node);

@@ -11,6 +11,7 @@ export const nodeKill: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'kill',
   leavesBehind: 'a killed node',
   plan: (p, ctx) => planNodeOp(ctx, 'kill', p.node),
   async run(ctx, p) {

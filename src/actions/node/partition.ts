@@ -11,6 +11,7 @@ export const nodePartition: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'partition',
   leavesBehind: 'a node cut off the network',
   plan: (p, ctx) => planNodeOp(ctx, 'partition', p.node),
   async run(ctx, p) {

@@ -11,6 +11,7 @@ export const nodePause: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'pause',
   leavesBehind: 'a paused node',
   plan: (p, ctx) => planNodeOp(ctx, 'pause', p.node),
   async run(ctx, p) {

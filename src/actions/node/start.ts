@@ -16,6 +16,7 @@ export const nodeStart: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'start',
   plan: (p, ctx) => [...planNodeOp(ctx, 'start', p.node), ...(p.waitFor === 'member' ? ['# until its etcd member answers Status and names a leader'] : [])],
   async run(ctx, p) {
     const node = recoveryTarget(ctx, p.node);

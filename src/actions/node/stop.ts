@@ -16,6 +16,7 @@ export const nodeStop: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'stop',
   leavesBehind: 'a stopped node',
   plan: (p, ctx) => planNodeOp(ctx, 'stop', p.node, { graceSeconds: Math.ceil(parseDuration(p.grace)! / 1000) }),
   async run(ctx, p) {

@@ -10,6 +10,7 @@ export const nodeUnpause: ActionModule<z.output<typeof params>> = {
   params,
   nodeParams: ['node'],
   requires: ['nodeOps'],
+  nodeOp: 'unpause',
   plan: (p, ctx) => planNodeOp(ctx, 'unpause', p.node),
   async run(ctx, p) {
     const node = recoveryTarget(ctx, p.node);

@@ -57,9 +57,27 @@ export class EtcdAccess {
   private clients = new Map<string, Promise<EtcdClient>>();
   private memberIds = new Map<string, string>();
 
-  constructor(private readonly source: EtcdSource, readonly transport: EtcdTransport = 'grpc') {
-    if (transport === 'grpc' && !source.tls) throw new Error('etcd over gRPC needs the client certificates');
-    if (transport === 'exec' && !source.etcdctl) throw new Error('etcd through the node needs a way to run etcdctl there');
+  private via: EtcdTransport;
+
+  constructor(private readonly source: EtcdSource, transport: EtcdTransport = 'grpc') {
+    this.via = this.checked(transport);
+  }
+
+  private checked(transport: EtcdTransport): EtcdTransport {
+    if (transport === 'grpc' && !this.source.tls) throw new Error('etcd over gRPC needs the client certificates');
+    if (transport === 'exec' && !this.source.etcdctl) throw new Error('etcd through the node needs a way to run etcdctl there');
+    return transport;
+  }
+
+  get transport(): EtcdTransport {
+    return this.via;
+  }
+
+  /** Chosen once the lab is up (kubeadm's `etcdAccess: auto`: gRPC where the members' client URLs answer). */
+  async use(transport: EtcdTransport): Promise<void> {
+    if (transport === this.via) return;
+    this.via = this.checked(transport);
+    await this.close();
   }
 
   get tools(): EtcdTools {

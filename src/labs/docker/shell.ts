@@ -7,7 +7,8 @@ import type { DockerNodes } from './node-ops.js';
  * `docker cp`, each on a container the lab owns (checked first, by its label).
  */
 export class DockerShell implements NodeShell {
-  constructor(private readonly nodes: DockerNodes) {}
+  /** `nodes` names each node's container and refuses one the lab does not own (DockerNodes checks its label). */
+  constructor(private readonly nodes: Pick<DockerNodes, 'container' | 'inspect'>) {}
 
   argv(node: string, argv: readonly string[]): string[] {
     return ['docker', 'exec', this.nodes.container(node), ...argv];

@@ -106,6 +106,8 @@ export const inventorySchema = z.strictObject({
   groups: groupsSchema,
   /** stacked: etcd on the control planes; external: etcd on hosts of its own. Derived from the groups when left out. */
   topology: z.enum(['stacked', 'external']).optional(),
+  /** The Kubernetes API: a kubeconfig file, relative to the inventory. Left out: kubeadm's admin.conf read from the first control plane. */
+  kubeconfig: path.optional(),
 });
 
 export type RawInventory = z.output<typeof inventorySchema>;

@@ -22,6 +22,7 @@ export interface InventoryHost {
   port?: number;
   user?: string;
   key?: string;
+  knownHosts?: string;
   sshAlias?: string;
   container?: string;
   power?: Power;
@@ -35,6 +36,8 @@ export interface Inventory {
   /** The drill's nodes, in the file's order; the bastion is not one. */
   hosts: InventoryHost[];
   bastion?: InventoryHost;
+  /** A kubeconfig for the cluster's API (absolute), when the inventory names one. */
+  kubeconfig?: string;
 }
 
 export interface ParseOptions {
@@ -143,7 +146,12 @@ class Checks {
       if (host.roles.includes('bastion')) bastion = host;
       else hosts.push(host);
     }
-    return { file: this.file, dir, topology, hosts, ...(bastion ? { bastion } : {}) };
+    const kubeconfig = raw.kubeconfig === undefined ? undefined : resolvePath(raw.kubeconfig, dir);
+    if (kubeconfig !== undefined && opts.checkFiles && !existsSync(kubeconfig)) {
+      const { line, col } = this.positions.at(['kubeconfig']);
+      this.missing.push({ file: this.file, line, col, message: named(['kubeconfig'], `kubeconfig not found: ${kubeconfig} (a relative path is taken from the inventory's folder)`) });
+    }
+    return { file: this.file, dir, topology, hosts, ...(bastion ? { bastion } : {}), ...(kubeconfig ? { kubeconfig } : {}) };
   }
 
   /** stacked: etcd is the control planes (or left out); external: etcd on hosts of its own. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatProblem, type Problem } from '../../engine/errors.js';
-import type { Capability, LabProvider } from '../types.js';
+import type { Capability, LabProvider, NodeOp } from '../types.js';
 import { hostNames, readInventory, type Inventory } from './inventory.js';
 
 /**
@@ -58,14 +58,14 @@ export function etcdMembers(spec: KubeadmSpec, ctx?: SpecContext): number | unde
 }
 
 /**
- * What a kubeadm lab of this spec will offer once its provider exists: commands on the hosts, etcd,
- * etcd member operations and the Kubernetes API always; power cuts (node operations) where the
+ * What a kubeadm lab of this spec offers: commands on the hosts, etcd, etcd member operations,
+ * kubelet and static Pods and the Kubernetes API always; power cuts (node operations) where the
  * inventory gives at least one host a power driver (or cannot be read: specProblems says why). No SQL.
  */
 export function capabilities(spec: KubeadmSpec, ctx?: SpecContext): Capability[] {
   // An inventory that cannot be read is told by specProblems; it is not also a missing capability.
   const power = loadInventory(spec, ctx).inventory?.hosts.some((h) => h.power) ?? true;
-  return [...(power ? ['nodeOps' as const] : []), 'shell', 'etcd', 'members', 'kubernetes'];
+  return [...(power ? ['nodeOps' as const] : []), 'shell', 'etcd', 'members', 'kubernetes', 'staticPods'];
 }
 
 /** Why this spec lacks a capability, in the words of the fix. */
@@ -97,13 +97,10 @@ function powerHint(inventory: Inventory, node: string): string {
 /** How a lab of this spec reaches etcd. */
 export const etcdTransport = (spec: KubeadmSpec): 'grpc' | 'exec' => (spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
 
-/**
- * The provider's parts `validate` needs, checked by tsc against LabProvider; not registered in
- * src/cli/modules.ts until `create` (the lab over ssh / docker exec) exists.
- */
+/** The provider's parts that need no lab object (`validate`, `schema`); provider.ts adds `create`. */
 export const kubeadmValidation = {
   name: 'kubeadm',
-  summary: "the user's own kubeadm hosts (Vagrant, multipass, Lima, libvirt, cloud) from an inventory, over ssh or docker exec",
+  summary: "the user's own kubeadm hosts (Vagrant, multipass, Lima, libvirt, cloud) from an inventory, over ssh or docker exec (a kind cluster's nodes too); never created or deleted",
   schema: kubeadmSpecSchema,
   capabilities,
   lacks,
@@ -111,4 +108,8 @@ export const kubeadmValidation = {
   nodeNames,
   etcdMembers,
   specProblems,
+  nodeLacks: powerLacks,
+  nodeOpLacks: (_spec: KubeadmSpec, op: NodeOp) => (['pause', 'unpause', 'partition', 'heal'].includes(op)
+    ? `a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.${op} is a fault of the etcd and kind labs' containers`
+    : undefined),
 } satisfies Omit<LabProvider<KubeadmSpec>, 'create'>;

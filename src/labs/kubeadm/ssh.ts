@@ -18,6 +18,8 @@ export interface SshHost {
   knownHostsFile?: string;
   /** `accept-new` only for the lab this project makes for its own tests, into its own known_hosts. */
   hostKeyCheck?: 'yes' | 'accept-new';
+  /** A bastion to go through (ssh -J): `user@host:port`, its key from the agent or ~/.ssh/config. */
+  jump?: string;
 }
 
 /**
@@ -38,8 +40,13 @@ export class SshShell implements NodeShell {
     }
   }
 
+  /**
+   * What an operator types to run `argv` on the host, for --dry-run and errors: `ssh -p 2222
+   * root@host -- cat /etc/…`. kdrill's own call adds its connection options and the watcher
+   * (remote-command.ts) around the same quoted words.
+   */
   argv(node: string, argv: readonly string[]): string[] {
-    return [...this.sshArgs(node), remoteCommand(argv)];
+    return [...this.login(node), '--', ...argv];
   }
 
   async exec(ctx: ShellContext, node: string, argv: readonly string[], opts: { timeoutMs?: number; allowFailure?: boolean; input?: string | Buffer } = {}): Promise<RunResult> {
@@ -59,6 +66,22 @@ export class SshShell implements NodeShell {
   async copyOut(ctx: ShellContext, node: string, nodePath: string, hostPath: string): Promise<void> {
     const ssh = [...this.sshArgs(node), remoteCommand(['cat', nodePath])];
     await ctx.runner.run(['sh', '-c', 'f=$1; shift; exec "$@" > "$f"', 'sh', hostPath, ...ssh], { signal: ctx.signal, timeout: 120_000 });
+  }
+
+  /**
+   * Closes one host's master connection: after a power cut it would hang every command on the host
+   * until ServerAlive gives up (15 s); the next command opens a fresh one.
+   */
+  async forget(runner: CommandRunner, node: string): Promise<void> {
+    if (!this.controlDir) return;
+    await runner.run(this.sshArgs(node, ['-O', 'exit']), { timeout: 5_000, allowFailure: true }).catch(() => undefined);
+  }
+
+  /** `ssh <options> <host>` without the remote command, for an operator to paste. */
+  login(node: string): string[] {
+    const h = this.hosts[node];
+    if (!h) throw new LabError(`no ssh host for node "${node}"`);
+    return ['ssh', ...(h.jump ? ['-J', h.jump] : []), ...(h.port !== undefined ? ['-p', String(h.port)] : []), ...(h.identityFile ? ['-i', h.identityFile] : []), h.user ? `${h.user}@${h.host}` : h.host];
   }
 
   /** Closes the master connections and removes their folder. */
@@ -92,6 +115,7 @@ export class SshShell implements NodeShell {
       ...(h.identityFile !== undefined ? ['-i', h.identityFile, ...o('IdentitiesOnly=yes')] : []),
       ...(h.knownHostsFile !== undefined ? o(`UserKnownHostsFile=${h.knownHostsFile}`) : []),
       ...(h.hostKeyCheck !== undefined ? o(`StrictHostKeyChecking=${h.hostKeyCheck}`) : []),
+      ...(h.jump !== undefined ? ['-J', h.jump] : []),
       ...extra,
       h.host,
     ];

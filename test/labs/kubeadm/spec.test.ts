@@ -68,16 +68,16 @@ describe('the kubeadm lab spec, before the lab exists', () => {
   });
 });
 
-describe('validate, with the kubeadm parts plugged in (the provider is not registered yet)', () => {
-  const withKubeadm = { ...modules, labs: { ...modules.labs, kubeadm: { ...kubeadmValidation, create: () => { throw new Error('no kubeadm lab yet'); } } } };
-  const drill = (inventory: string, node: string) => `apiVersion: kdrill/v1
+describe('validate, with the registered kubeadm provider', () => {
+  const withKubeadm = modules;
+  const drill = (inventory: string, node: string, fault = 'node.kill', back = 'node.start') => `apiVersion: kdrill/v1
 kind: Drill
 metadata: {name: k}
 lab: {provider: kubeadm, inventory: ${inventory}}
 steps:
-  - {name: cut, action: node.kill, with: {node: ${node}}}
+  - {name: cut, action: ${fault}, with: {node: ${node}}}
 restore:
-  - {name: back, action: node.start, with: {node: ${node}}}
+  - {name: back, action: ${back}, with: {node: ${node}}}
 `;
   const problems = (text: string) => {
     try {
@@ -95,6 +95,23 @@ restore:
 
   it('a node operation on an inventory without power drivers says how to add one', () => {
     expect(problems(drill(none, 'cp1'))[0]).toBe(`6:17: steps[0].action: node.kill needs node operations (stop, kill, pause, partition): no host in ${path.join(dir, 'none.yaml')} has a power driver: add {driver: vagrant, vm: cp1} to cp1 (and the others)`);
+  });
+
+  it('a power cut on one host without a power driver names that host and the fix', () => {
+    writeFileSync(path.join(dir, 'some.yaml'), 'apiVersion: kdrill/v1\nkind: Inventory\nhosts:\n  cp1: {address: a.lab, power: {driver: virsh}}\n  cp2: {address: b.lab}\ngroups:\n  kube_control_plane: [cp1, cp2]\n');
+    expect(problems(drill('some.yaml', 'cp1', 'node.poweroff', 'node.poweron'))).toEqual([]);
+    expect(problems(drill('some.yaml', 'cp2', 'node.poweroff', 'node.poweron'))).toEqual([
+      `6:59: steps[0].with.node: host cp2 has no power driver: add \`power: {driver: virsh, domain: cp2}\` to it in ${path.join(dir, 'some.yaml')}`,
+      `8:60: restore[0].with.node: host cp2 has no power driver: add \`power: {driver: virsh, domain: cp2}\` to it in ${path.join(dir, 'some.yaml')}`,
+    ]);
+  });
+
+  it('a container fault a VM cannot take (pause, partition) is refused before anything runs', () => {
+    writeFileSync(path.join(dir, 'some.yaml'), 'apiVersion: kdrill/v1\nkind: Inventory\nhosts:\n  cp1: {address: a.lab, power: {driver: virsh}}\ngroups:\n  kube_control_plane: [cp1]\n');
+    expect(problems(drill('some.yaml', 'cp1', 'node.pause', 'node.unpause'))).toEqual([
+      "6:17: steps[0].action: node.pause: a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.pause is a fault of the etcd and kind labs' containers",
+      "8:17: restore[0].action: node.unpause: a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.unpause is a fault of the etcd and kind labs' containers",
+    ]);
   });
 
   it('an inventory problem is the drill\'s, with the inventory\'s own file:line:col', () => {

@@ -1,0 +1,158 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { kubeAccess, type KubeAccess } from '../../clients/kube/access.js';
+import { EtcdAccess } from '../../clients/etcd/access.js';
+import { LabError, errorMessage } from '../../engine/errors.js';
+import { prettyCommand } from '../../exec/errors.js';
+import { MANIFESTS_DIR, PARKED_DIR } from '../kubeadm-layout.js';
+import { safetyNetOf } from '../safety-net.js';
+import { StaticPodEtcdSource } from '../static-pod/etcd-source.js';
+import { StaticPodMembers } from '../static-pod/members.js';
+import { ManifestPods } from '../static-pod/pods.js';
+import type { Lab, LabEnv, LabNode, SafetyNet, ShellContext, UpResult } from '../types.js';
+import { KubeadmEtcdHosts, reachable } from './etcd-hosts.js';
+import { answers, dockerShellOf, HostPower, hostMachine, hostMachines, sshShellOf, type HostShell } from './hosts.js';
+import type { Inventory, InventoryHost } from './inventory.js';
+import { loadInventory, type KubeadmSpec } from './spec.js';
+
+/** Where kubeadm writes the cluster admin's kubeconfig on a control plane. */
+const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+
+/**
+ * The user's own kubeadm hosts as a kdrill lab. kdrill never creates, reinstalls or deletes them:
+ * `up` checks that every host answers and reads where each etcd member is, `down` only closes
+ * connections. Everything runs through the host's shell (ssh, or docker exec into a kind node):
+ * etcd by gRPC to each member's advertised client URL with kubeadm's certs read over the shell,
+ * or by etcdctl in the member's own container; the static Pods by their manifests; power by each
+ * host's driver. The lab always stays, so the safety net checks it after every drill.
+ */
+export class KubeadmLab implements Lab {
+  readonly provider = 'kubeadm';
+  readonly name: string;
+  readonly inventory: Inventory;
+  readonly shell: HostShell;
+  readonly nodeOps?: HostPower;
+  readonly power: HostPower;
+  readonly staticPods: ManifestPods;
+  readonly members: StaticPodMembers;
+  readonly etcdHosts: KubeadmEtcdHosts;
+  readonly etcd: EtcdAccess;
+  readonly kubernetes: KubeAccess;
+  readonly safetyNet: SafetyNet;
+  readonly kubeconfig: string;
+
+  constructor(readonly spec: KubeadmSpec, public env: LabEnv) {
+    const { inventory, problems } = loadInventory(spec, { drillDir: env.drillDir });
+    if (!inventory || problems.length > 0) throw new LabError(`kubeadm inventory: ${problems.join('; ')}`);
+    this.inventory = inventory;
+    this.name = path.basename(inventory.file).replace(/\.ya?ml$/, '');
+    this.shell = spec.transport === 'docker' ? dockerShellOf(inventory) : sshShellOf(inventory);
+    this.power = new HostPower(inventory, this.shell);
+    if (inventory.hosts.some((h) => h.power)) this.nodeOps = this.power;
+    this.staticPods = new ManifestPods(this.shell);
+    this.members = new StaticPodMembers(hostMachine(this.shell, this.power), this.shell);
+    this.etcdHosts = new KubeadmEtcdHosts(() => this.etcdHostList(), this.shell);
+    const source = new StaticPodEtcdSource(this.etcdHosts, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
+    this.etcd = new EtcdAccess(source, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
+    this.kubeconfig = inventory.kubeconfig ?? path.join(env.stateDir, 'kubeconfig');
+    this.kubernetes = kubeAccess(this.kubeconfig);
+    const members = () => this.etcdHostList().map((h) => ({ node: h.name, container: h.name }));
+    this.safetyNet = safetyNetOf({
+      name: this.name, etcd: this.etcd, host: this.members, members,
+      machines: hostMachines(this.shell, this.power, this.staticPods, this.members),
+      look: (sick) => sick.flatMap((m) => [
+        `${prettyCommand(this.shell.argv(m.node, ['crictl', 'ps', '--all']))}  # the static Pods' containers on ${m.node}`,
+        `${prettyCommand(this.shell.argv(m.node, ['ls', '-l', MANIFESTS_DIR, PARKED_DIR]))}  # a manifest kdrill moved out waits in ${PARKED_DIR}: mv it back`,
+        `${prettyCommand(this.shell.argv(m.node, ['systemctl', 'status', 'kubelet']))}`,
+        ...(this.inventory.hosts.find((h) => h.name === m.node)?.power ? [`${this.power.plan('start', m.node)[0]}  # if ${m.node} is powered off`] : []),
+      ]),
+      // The hosts are the user's: kdrill never suggests removing them.
+    });
+  }
+
+  /** The etcd members' hosts: the control planes on stacked etcd, the etcd hosts on external etcd. */
+  etcdHostList(): InventoryHost[] {
+    return this.inventory.hosts.filter((h) => h.roles.includes('etcd'));
+  }
+
+  nodes(): LabNode[] {
+    return this.inventory.hosts.map((h) => ({
+      name: h.name,
+      container: this.spec.transport === 'docker' ? h.container ?? h.name : h.name,
+      role: h.roles.includes('control-plane') ? 'control-plane' : h.roles.includes('load-balancer') ? 'load-balancer' : 'worker',
+    }));
+  }
+
+  private ctx(): ShellContext {
+    return { runner: this.env.runner, signal: this.env.signal };
+  }
+
+  planUp(): string[] {
+    const first = this.etcdHostList()[0]?.name ?? this.inventory.hosts[0]!.name;
+    return [
+      `# the hosts of ${this.inventory.file}: kdrill never creates or deletes them`,
+      ...this.inventory.hosts.map((h) => `${prettyCommand(this.shell.argv(h.name, ['true']))}  # ${h.name} must answer`),
+      ...this.etcdHostList().map((h) => `${prettyCommand(this.shell.argv(h.name, ['cat', `${MANIFESTS_DIR}/etcd.yaml`]))}  # its etcd member's client and peer URLs`),
+      ...(this.spec.etcdAccess === 'exec'
+        ? [`${prettyCommand(this.shell.argv(first, ['crictl', 'ps', '--name', 'etcd', '--state', 'running', '--quiet']))}  # etcdAccess: exec: etcdctl in each member's etcd container`]
+        : this.etcdHosts.planCerts()),
+      this.inventory.kubeconfig ? `# the Kubernetes API: ${this.inventory.kubeconfig}` : `${prettyCommand(this.shell.argv(this.controlPlanes()[0]?.name ?? first, ['cat', ADMIN_CONF]))} > ${this.kubeconfig}  # if it exists`,
+    ];
+  }
+
+  planDown(): string[] {
+    return ['# nothing: the hosts are yours; kdrill only closes its ssh connections'];
+  }
+
+  private controlPlanes(): InventoryHost[] {
+    return this.inventory.hosts.filter((h) => h.roles.includes('control-plane'));
+  }
+
+  async up(): Promise<UpResult> {
+    mkdirSync(this.env.stateDir, { recursive: true });
+    const ctx = this.ctx();
+    const silent = await Promise.all(this.inventory.hosts.map(async (h) => ((await answers(this.shell, ctx, h.name)) ? undefined : h)));
+    const down = silent.filter((h): h is InventoryHost => h !== undefined);
+    if (down.length > 0) {
+      throw new LabError(`kubeadm host(s) do not answer: ${down.map((h) => `${h.name} (${prettyCommand(this.shell.login(h.name))}${h.power ? `; powered off? ${this.power.plan('start', h.name)[0]}` : ''})`).join(', ')}. kdrill drills on the hosts as they are: bring them up first`);
+    }
+    for (const h of this.etcdHostList()) {
+      const config = await this.members.config(ctx, h.name).catch((err: unknown) => {
+        throw new LabError(`${h.name}: cannot read its etcd static Pod (${MANIFESTS_DIR}/etcd.yaml): ${errorMessage(err)}`, false, { cause: err });
+      });
+      if (!config.clientURL) throw new LabError(`${h.name}: its etcd manifest has no --advertise-client-urls`);
+      this.etcdHosts.setUrl(h.name, config.clientURL);
+    }
+    if (this.spec.etcdAccess === 'auto') {
+      const first = this.etcd.members()[0];
+      const direct = first !== undefined && (await reachable(first.url));
+      await this.etcd.use(direct ? 'grpc' : 'exec');
+      this.env.log(direct ? `etcd: gRPC to each member's client URL (${first!.url} answers from here)` : `etcd: etcdctl in each member's etcd container (${first?.url ?? 'no member'} does not answer from here)`);
+    }
+    if (this.etcd.transport === 'grpc') await this.etcdHosts.readCerts({ runner: this.env.runner, signal: this.env.signal }).then(() => undefined);
+    if (!this.inventory.kubeconfig) await this.copyAdminConf(ctx);
+    return { created: false, adopted: `the hosts of ${path.basename(this.inventory.file)} (never created or deleted by kdrill)` };
+  }
+
+  /** kubeadm's admin.conf from the first control plane that has one, for the Kubernetes API (0600). */
+  private async copyAdminConf(ctx: ShellContext): Promise<void> {
+    for (const h of this.controlPlanes()) {
+      const r = await this.shell.exec(ctx, h.name, ['cat', ADMIN_CONF], { timeoutMs: 15_000, allowFailure: true }).catch(() => undefined);
+      if (r?.exitCode === 0 && r.stdout.includes('clusters:')) {
+        writeFileSync(this.kubeconfig, r.stdout, { mode: 0o600 });
+        return;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.etcd.close().catch(() => {});
+    await this.shell.close?.(this.ctx()).catch(() => {});
+  }
+
+  /** Never removes a host: closes connections and forgets what kdrill kept (the admin kubeconfig copy). */
+  async down(): Promise<void> {
+    await this.close();
+    if (existsSync(this.env.stateDir)) rmSync(this.env.stateDir, { recursive: true, force: true });
+  }
+}
