@@ -89,7 +89,8 @@ export type StaticPod = (typeof STATIC_PODS)[number];
 export interface StaticPods {
   stopKubelet(ctx: ShellContext, node: string): Promise<void>;
   startKubelet(ctx: ShellContext, node: string): Promise<void>;
-  kubeletActive(ctx: ShellContext, node: string): Promise<boolean>;
+  /** Whether kubelet runs; undefined where the node has no systemctl to ask (kind's node images under test). */
+  kubeletActive(ctx: ShellContext, node: string): Promise<boolean | undefined>;
   /** Moves the component's manifest out of kubelet's folder and waits until its container is gone. */
   stopPod(ctx: ShellContext, node: string, pod: StaticPod): Promise<void>;
   /** Moves it back and waits until kubelet runs the container again. */

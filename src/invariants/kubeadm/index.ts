@@ -55,6 +55,7 @@ export const kubeletActive: InvariantModule<KubeletParams> = {
   async check(ctx, p) {
     const node = nodeOf(ctx, p.node);
     const active = await staticPodsOf(ctx.lab).kubeletActive(shellContext(ctx), node);
+    if (active === undefined) return { ok: false, message: `${node} has no systemctl: kubelet's state cannot be asked`, expected: `kubelet ${p.active ? 'active' : 'inactive'}`, observed: 'no systemctl' };
     const seen = `kubelet ${active ? 'active' : 'inactive'} on ${node}`;
     return active === p.active ? { ok: true, message: seen } : { ok: false, message: seen, expected: `kubelet ${p.active ? 'active' : 'inactive'}`, observed: seen };
   },

@@ -25,8 +25,10 @@ export class KubeadmEtcdHosts implements EtcdHosts {
   }
 
   members(): EtcdMember[] {
-    // kubeadm's etcd server cert holds the host's IP among its names: the URL's address is checked.
-    return this.hosts().map((h) => ({ node: h.name, container: h.name, url: this.urls.get(h.name) ?? `<${h.name} client URL>` }));
+    // kubeadm's etcd server cert always names `localhost` (beside the node name and IPs, which
+    // the inventory's names need not match): the cert is checked against it and the etcd CA.
+    // A TLS name that is an IP is what Node warns against (DEP0123).
+    return this.hosts().map((h) => ({ node: h.name, container: h.name, url: this.urls.get(h.name) ?? `<${h.name} client URL>`, serverName: 'localhost' }));
   }
 
   async readCerts({ runner, signal }: EtcdEnv): Promise<EtcdTls> {

@@ -183,7 +183,7 @@ export function hostMachines(shell: HostShell, power: HostPower, pods: StaticPod
       const out: string[] = [];
       for (const { node } of list) {
         if (!(await answers(shell, ctx, node))) { out.push(`${node}: does not answer (${power.has(node) ? 'powered off?' : 'down, and no power driver'})`); continue; }
-        if (!(await pods.kubeletActive(ctx, node))) out.push(`${node}: kubelet stopped`);
+        if ((await pods.kubeletActive(ctx, node)) === false) out.push(`${node}: kubelet stopped`);
         for (const p of await pods.parked(ctx, node)) out.push(`${node}: ${p}.yaml moved out of /etc/kubernetes/manifests`);
       }
       return out;
@@ -195,7 +195,7 @@ export function hostMachines(shell: HostShell, power: HostPower, pods: StaticPod
         await power.start(ctx, node);
         done.push(`powered on ${node}`);
       }
-      if (!(await pods.kubeletActive(ctx, node))) { await pods.startKubelet(ctx, node); done.push(`started kubelet on ${node}`); }
+      if ((await pods.kubeletActive(ctx, node)) === false) { await pods.startKubelet(ctx, node); done.push(`started kubelet on ${node}`); }
       for (const p of await pods.parked(ctx, node)) {
         if (p === 'etcd') await members.start(ctx, node);
         else await pods.startPod(ctx, node, p);

@@ -30,8 +30,10 @@ export class ManifestPods implements StaticPods {
     await this.run(ctx, node, ['systemctl', 'start', 'kubelet']);
   }
 
-  async kubeletActive(ctx: ShellContext, node: string): Promise<boolean> {
+  async kubeletActive(ctx: ShellContext, node: string): Promise<boolean | undefined> {
     const r = await this.run(ctx, node, ['systemctl', 'is-active', 'kubelet'], true);
+    // No systemctl at all (exit 126/127 from docker exec or a shell): nothing to say about kubelet.
+    if (r.exitCode === 127 || r.exitCode === 126 || /executable file not found|systemctl: not found/.test(r.stderr)) return undefined;
     return r.stdout.trim() === 'active';
   }
 
@@ -54,7 +56,7 @@ export class ManifestPods implements StaticPods {
   async stopPod(ctx: ShellContext, node: string, pod: StaticPod): Promise<void> {
     checked(pod);
     if (!(await this.isParked(ctx, node, pod))) {
-      if (!(await this.kubeletActive(ctx, node))) {
+      if ((await this.kubeletActive(ctx, node)) === false) {
         throw new Error(`${node}: kubelet is stopped, so moving ${manifest(pod)} out would stop nothing (static Pods outlive a stopped kubelet): start kubelet first`);
       }
       await this.run(ctx, node, ['mkdir', '-p', PARKED_DIR]);
@@ -66,7 +68,7 @@ export class ManifestPods implements StaticPods {
   async startPod(ctx: ShellContext, node: string, pod: StaticPod): Promise<void> {
     checked(pod);
     if (await this.isParked(ctx, node, pod)) await this.run(ctx, node, ['mv', parkedAt(pod), manifest(pod)]);
-    if (!(await this.kubeletActive(ctx, node))) {
+    if ((await this.kubeletActive(ctx, node)) === false) {
       throw new Error(`${node}: ${manifest(pod)} is back, but kubelet is stopped: nothing will run the Pod until kubelet starts`);
     }
     await this.waitPod(ctx, node, pod, true);
