@@ -6,4 +6,4 @@ for s in build-etcd-image.sh build-postgres-image.sh; do
   if [ -f "$s" ]; then bash "$s"; fi
 done
 bash build-kind-node-image.sh   # kdrill/kind-node:etcd-3.4.23: kind-shaped node TEST DOUBLE (test/labs/kind/harness.ts)
-bash build-kubeadm-host-image.sh   # kdrill/kubeadm-host:etcd-3.4.23: ssh-reached kubeadm host, kubelet/systemctl/crictl TEST DOUBLES (test/labs/kubeadm/ssh.test.ts)
+bash build-kubeadm-host-image.sh   # kdrill/kubeadm-host:etcd-3.4.23: ssh-reached kubeadm host, systemctl/kubelet/crictl/kube-apiserver TEST DOUBLES (scripts/kubeadm-test-hosts.mjs)

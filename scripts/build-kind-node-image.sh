@@ -3,7 +3,7 @@
 # kind lab's tests here, where kind, kubelet and containerd cannot run (LAB-FACTS.md). Made the
 # "tiny" way, offline, in seconds: Debian's etcd 3.4.23 and etcdctl, their glibc libraries and
 # busybox, imported with `docker import`.
-#   PID 1    /usr/local/bin/kubelet-double   runs the etcd static Pod from /etc/kubernetes/manifests
+#   PID 1    /usr/local/bin/kubelet-double   runs the static Pods of /etc/kubernetes/manifests (here: etcd)
 #   crictl   /usr/bin/crictl                 the crictl test double (ps, exec, stop, logs, inspect)
 #   etcd     /usr/bin/etcd, /usr/bin/etcdctl (no etcdutl in 3.4; registry.k8s.io/etcd has none either)
 # The kind CLI test double (test/fakes/kind/kind) runs it and copies kubeadm's etcd PKI and the

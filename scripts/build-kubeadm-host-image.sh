@@ -5,11 +5,13 @@
 #   real     /usr/sbin/sshd, ssh-keygen (Debian's openssh-server), etcd 3.4.23, etcdctl, busybox
 #   TEST DOUBLE  /usr/local/bin/host-init       PID 1: keeps sshd up, runs the kubelet double unless stopped
 #   TEST DOUBLE  /usr/bin/systemctl             start|stop|restart|is-active kubelet, nothing else
-#   TEST DOUBLE  /usr/local/bin/kubelet-double  the kind node's kubelet double (etcd static Pod only)
+#   TEST DOUBLE  /usr/local/bin/kubelet-double  the kind node's kubelet double (runs every static Pod)
 #   TEST DOUBLE  /usr/bin/crictl                the kind node's crictl double
-# kubeadm's layout: /etc/kubernetes/{manifests,pki/etcd}, empty; the test puts the PKI and the etcd
-# manifest in. The sshd host key is made at container start; root's authorized key is copied in by
-# the test (a key pair per lab). No kubelet, no container runtime, no API server.
+#   TEST DOUBLE  /usr/local/bin/kube-apiserver  answers GET /livez, /readyz on :6443 (busybox httpd), nothing else
+# kubeadm's layout: /etc/kubernetes/{manifests,pki/etcd}, empty; scripts/kubeadm-test-hosts.mjs (or a
+# test) puts the PKI and the etcd and kube-apiserver manifests in. The sshd host key is made at
+# container start; root's authorized key is copied in (a key pair per lab). No kubelet, no container
+# runtime, no API server.
 # Idempotent: rebuilt only when missing or when its inputs changed (label dev.kdrill.inputs);
 # --force rebuilds.
 set -euo pipefail
@@ -28,13 +30,14 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 etcd_rootfs "$root"
 mkdir -p "$root"/{run,root/.ssh,var/log/pods,etc/kubernetes/manifests,etc/ssh,usr/sbin}
-install_busybox "$root" "${NODE_APPLETS[@]}" od base64 xargs
+install_busybox "$root" "${NODE_APPLETS[@]}" od base64 xargs httpd
 cp /usr/sbin/sshd "$root/usr/sbin/sshd"
 cp /usr/bin/ssh-keygen "$root/usr/bin/ssh-keygen"
 copy_libs "$root" /usr/sbin/sshd /usr/bin/ssh-keygen
 install -m 0644 "$here/kubeadm-host/sshd_config" "$root/etc/ssh/sshd_config"
 install -m 0755 "$here/kubeadm-host/host-init" "$root/usr/local/bin/host-init"
 install -m 0755 "$here/kubeadm-host/systemctl" "$root/usr/bin/systemctl"
+install -m 0755 "$here/kubeadm-host/kube-apiserver" "$root/usr/local/bin/kube-apiserver"
 install_node_doubles "$root"
 # sshd's privilege separation user; root's password field `*`: no password, not locked (keys work).
 printf 'root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n' > "$root/etc/passwd"

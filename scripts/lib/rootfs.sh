@@ -55,7 +55,7 @@ say_built() {
 
 # The busybox applets of a node image (kind node, kubeadm host): what the drills and an operator run in one.
 NODE_APPLETS=(sh ash cat ls mkdir rm mv cp ln chmod touch sleep echo printf env ps kill pidof
-  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum date hostname ip ping wget nslookup df du
+  awk sed grep cut tr head tail wc sort uniq md5sum sha256sum cmp date hostname ip ping wget nslookup df du
   find test '[' true false basename dirname readlink stat timeout tee id uname which less vi)
 
 # install_node_doubles ROOT: the kubelet and crictl TEST DOUBLES (scripts/kind-node/), and crictl's

@@ -73,6 +73,8 @@ const reach = {
   user: user.optional(),
   /** ansible_ssh_private_key_file */
   key: path.optional(),
+  /** A known_hosts file of the lab's own (ssh's UserKnownHostsFile), checked strictly; else the user's. */
+  knownHosts: path.optional(),
 };
 
 export const hostSchema = z.strictObject({
@@ -101,7 +103,7 @@ export const inventorySchema = z.strictObject({
   apiVersion: z.literal('kdrill/v1'),
   kind: z.literal('Inventory'),
   /** Port, user and key for every host that sets none of its own (kubespray: all.vars); each host names its address. */
-  defaults: z.strictObject({ port: reach.port, user: reach.user, key: reach.key }).optional(),
+  defaults: z.strictObject({ port: reach.port, user: reach.user, key: reach.key, knownHosts: reach.knownHosts }).optional(),
   hosts: z.record(hostName, hostSchema.nullable()).refine((h) => Object.keys(h).length > 0, { message: 'must not be empty' }),
   groups: groupsSchema,
   /** stacked: etcd on the control planes; external: etcd on hosts of its own. Derived from the groups when left out. */

@@ -22,6 +22,7 @@ export interface InventoryHost {
   port?: number;
   user?: string;
   key?: string;
+  /** The lab's own known_hosts file (ssh's UserKnownHostsFile), an absolute path. */
   knownHosts?: string;
   sshAlias?: string;
   container?: string;
@@ -197,9 +198,14 @@ class Checks {
       const { line, col } = this.positions.at(keyAt);
       this.missing.push({ file: this.file, line, col, message: named(keyAt, `key file not found: ${keyFile} (a relative path is taken from the inventory's folder${/\.vagrant\//.test(key!) ? '; vagrant up creates it' : ''})`) });
     }
-    const pick = <K extends 'port' | 'user'>(k: K) => own[k] ?? (own.sshAlias === undefined ? d[k] : undefined);
+    const pick = <K extends 'port' | 'user' | 'knownHosts'>(k: K) => own[k] ?? (own.sshAlias === undefined ? d[k] : undefined);
+    // Resolved like the key; not checked for existence: ssh reports a missing known_hosts as an unknown host key.
+    const knownHosts = pick('knownHosts');
     const host: InventoryHost = { name, roles: ordered(roles) };
-    const fields = { address: own.address, port: pick('port'), user: pick('user'), key: keyFile, sshAlias: own.sshAlias, container: own.container, power: own.power };
+    const fields = {
+      address: own.address, port: pick('port'), user: pick('user'), key: keyFile, knownHosts: knownHosts === undefined ? undefined : resolvePath(knownHosts, dir),
+      sshAlias: own.sshAlias, container: own.container, power: own.power,
+    };
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) (host as unknown as Record<string, unknown>)[k] = v;
     return host;
   }

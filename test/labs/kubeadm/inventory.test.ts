@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseInventory, readInventory } from '../../../src/labs/kubeadm/inventory.js';
@@ -45,6 +45,18 @@ describe('the example inventories', () => {
       ['cp1', 'control-plane+etcd', 'ubuntu', 2022], ['cp2', 'control-plane+etcd', 'ubuntu', 2022], ['w1', 'worker+load-balancer', 'ubuntu', 2022],
     ]);
     expect(inv.hosts[0]!.key).toBe(path.join(dir, 'id_cp1'));
+  });
+
+  it('knownHosts: a lab\'s own known_hosts, from defaults or per host, resolved like the key', () => {
+    const inv = parse(`${HEAD}defaults: {knownHosts: lab/known_hosts}\nhosts:
+  cp1: {address: 10.0.0.11}
+  cp2: {address: 10.0.0.12, knownHosts: ~/.ssh/cp2_known_hosts}
+  cp3: {sshAlias: cp3}
+groups:
+  kube_control_plane: [cp1, cp2, cp3]
+`).inventory!;
+    expect(inv.hosts.map((h) => h.knownHosts)).toEqual([path.join(dir, 'lab/known_hosts'), path.join(homedir(), '.ssh/cp2_known_hosts'), undefined]);
+    expect(lines(swap('cp2: {address: 10.0.0.12}', 'cp2: {address: 10.0.0.12, knownHosts: ""}'))).toEqual(['5:41: hosts.cp2.knownHosts must not be empty']);
   });
 
   it('external etcd is derived from an etcd group of other hosts', () => {
