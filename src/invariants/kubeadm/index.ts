@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { Context, InvariantModule, Verdict } from '../../engine/types.js';
-import { nodeParam, planOnNode, recoveryTarget } from '../../actions/node/common.js';
+import { nodeParam, planOnNode } from '../../actions/node/common.js';
+import { resolveNode } from '../../clients/etcd/selectors.js';
 import { podParam, shellContext, staticPodsOf } from '../../actions/kubeadm/common.js';
 import { prettyCommand } from '../../exec/errors.js';
 import { findPodArgv } from '../../labs/kubeadm-layout.js';
 
-/** A node param of a check: a host name, or the node an earlier fault picked as `leader` / `follower`. */
-function nodeOf(ctx: Context, node: string): string {
-  const n = recoveryTarget(ctx, node);
-  if (!n) throw new Error(`no earlier fault picked a "${node}" node to check`);
-  return n;
+/** A node param of a check: a host name, the node an earlier fault picked as `leader` / `follower`, else who is that now. */
+function nodeOf(ctx: Context, node: string): Promise<string> {
+  return resolveNode(ctx, ctx.lab.etcd, node, 'recall');
 }
 
 const podParams = z.strictObject({
@@ -34,7 +33,7 @@ export const staticpodRunning: InvariantModule<PodParams> = {
   requires: ['staticPods'],
   plan: (p, ctx) => planOnNode(ctx, p.node, 'the node an earlier fault picked', (n) => [`${prettyCommand(ctx.lab.shell?.argv(n, findPodArgv(p.pod)) ?? findPodArgv(p.pod))}  # ${p.running ? 'prints' : 'prints no'} container id`]),
   async check(ctx, p) {
-    const node = nodeOf(ctx, p.node);
+    const node = await nodeOf(ctx, p.node);
     return podVerdict(p, node, await staticPodsOf(ctx.lab).podRunning(shellContext(ctx), node, p.pod));
   },
 };
@@ -53,7 +52,7 @@ export const kubeletActive: InvariantModule<KubeletParams> = {
   requires: ['staticPods'],
   plan: (p, ctx) => planOnNode(ctx, p.node, 'the node an earlier fault picked', (n) => [`${prettyCommand(ctx.lab.shell?.argv(n, ['systemctl', 'is-active', 'kubelet']) ?? [])}  # ${p.active ? 'active' : 'inactive'}`]),
   async check(ctx, p) {
-    const node = nodeOf(ctx, p.node);
+    const node = await nodeOf(ctx, p.node);
     const active = await staticPodsOf(ctx.lab).kubeletActive(shellContext(ctx), node);
     if (active === undefined) return { ok: false, message: `${node} has no systemctl: kubelet's state cannot be asked`, expected: `kubelet ${p.active ? 'active' : 'inactive'}`, observed: 'no systemctl' };
     const seen = `kubelet ${active ? 'active' : 'inactive'} on ${node}`;

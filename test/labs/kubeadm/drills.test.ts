@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { journalOf, root, runKdrill, spawnKdrill, tempDir } from '../../helpers/kdrill.js';
+import { startFakeApiServer, type FakeApiServer } from '../../fakes/fake-api-server.js';
+import { hostsSteady } from './steady.js';
+import { removeTestCluster, startTestCluster, type TestCluster } from './cluster.js';
+
+// Every drill of drills/kubeadm runs for real here, as a user runs it: the kdrill binary, over the
+// user's OpenSSH client to real sshd on kdrill's kubeadm test hosts (scripts/kubeadm-test-hosts.mjs:
+// real etcd 3.4 with kubeadm's PKI and manifests; TEST DOUBLES of systemd, kubelet, crictl and the API
+// server), power cut by the hosts' `docker` power driver. After each drill the hosts themselves are
+// checked through docker (not through kdrill): every host running, kubelet active, every manifest
+// in /etc/kubernetes/manifests, etcd 3/3 healthy.
+// apiserver-failover needs the Kubernetes API: here its etcd and ssh half runs against the hosts,
+// its API checks against the Kubernetes API TEST DOUBLE (test/fakes/fake-api-server.ts), which cannot
+// fail over; the nightly workflow runs the whole of it on a real kind cluster.
+
+const prefix = `kdh-d${process.pid % 100000}`;
+let lab: TestCluster;
+let dir: string;
+
+beforeAll(async () => {
+  await removeTestCluster(prefix).catch(() => undefined);
+  // A small quota: maintenance reaches NOSPACE in seconds (as on the etcd lab).
+  lab = await startTestCluster(prefix, { etcdArgs: ['--quota-backend-bytes=16777216'] });
+  dir = tempDir('kdrill-kubeadm-drills-');
+  process.stdout.write(`  test hosts up in ${(lab.upMs / 1000).toFixed(1)} s\n`);
+}, 180_000);
+
+afterAll(async () => {
+  await lab?.remove();
+});
+
+const drill = (name: string) => path.join(root, 'drills/kubeadm', `${name}.yaml`);
+
+async function passes(file: string, args: string[], name: string): Promise<Array<Record<string, any>>> {
+  const started = Date.now();
+  const r = await runKdrill(['run', file, '--set', `inventory=${lab.inventory}`, ...args, '--report-dir', path.join(dir, name)], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+  const { events, runDir } = journalOf(path.join(dir, name));
+  expect(r.code, `${name}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  expect(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')).status).toBe('passed');
+  expect(events.filter((e) => e.type === 'step.end' && e.status !== 'passed')).toEqual([]);
+  // The drill's own restore left the hosts steady: the safety net had nothing to do.
+  expect(events.filter((e) => e.type === 'log' && /steady state after the drill|lab healed|lab left broken/.test(e.message))).toEqual([]);
+  expect(await hostsSteady(lab)).toEqual([]);
+  process.stdout.write(`  ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return events;
+}
+
+describe('drills/kubeadm on the test hosts, over ssh', () => {
+  it('cp-host-loss: a host powered off, quorum 2/3, powered on, 3/3 in sync', async () => {
+    const events = await passes(drill('cp-host-loss'), [], 'cp-host-loss');
+    // The power driver ran: docker stop --time 0 on the follower's container, then docker start.
+    const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+    expect(commands.some((c) => new RegExp(`^docker stop --time 0 ${prefix}-cp\\d$`).test(c))).toBe(true);
+    expect(commands.some((c) => new RegExp(`^docker start ${prefix}-cp\\d$`).test(c))).toBe(true);
+  });
+
+  it('etcd-static-pod-stop: etcd.yaml out of the manifests folder and back', async () => {
+    const events = await passes(drill('etcd-static-pod-stop'), [], 'etcd-static-pod-stop');
+    const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+    expect(commands.some((c) => c.startsWith('ssh ') && c.includes("'mv' '/etc/kubernetes/manifests/etcd.yaml' '/etc/kubernetes/kdrill-stopped/etcd.yaml'"))).toBe(true);
+  });
+
+  it('maintenance: defrag followers first, the leader last; NOSPACE and A-C-D-D', async () => {
+    const events = await passes(drill('maintenance'), [], 'maintenance');
+    expect(events.some((e) => e.type === 'check.end' && e.check === 'etcd.alarms' && e.ok && /NOSPACE/.test(e.message))).toBe(true);
+  });
+
+  it('apiserver-failover: kubelet stopped (its static Pods keep running), then the API server\'s manifest out and back', async () => {
+    let api: FakeApiServer | undefined;
+    try {
+      api = await startFakeApiServer();
+      const kubeconfig = api.kubeconfig;
+      const doc = parseDocument(readFileSync(lab.inventory, 'utf8'));
+      doc.set('kubeconfig', kubeconfig);
+      const inventory = path.join(dir, 'with-api.yaml');
+      writeFileSync(inventory, doc.toString());
+      const events = await passes(drill('apiserver-failover'), ['--set', `inventory=${inventory}`], 'apiserver-failover');
+      const held = (check: string, step: RegExp) => events.some((e) => e.type === 'check.end' && e.check === check && e.ok && step.test(e.step ?? ''));
+      // The seeds' point, checked on the host: with kubelet stopped, etcd and the API server still run.
+      expect(held('kubelet.active', /stop kubelet/)).toBe(true);
+      expect(held('staticpod.running', /stop kubelet/)).toBe(true);
+    } finally {
+      await api?.close();
+    }
+  });
+
+  it('etcd-static-pod-stop through docker exec (transport: docker), as on a kind cluster\'s nodes', async () => {
+    const events = await passes(drill('etcd-static-pod-stop'), ['--set', 'transport=docker'], 'etcd-static-pod-stop-docker');
+    const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+    expect(commands.some((c) => c.startsWith('ssh '))).toBe(false);
+    expect(commands.some((c) => new RegExp(`^docker exec ${prefix}-cp\\d mv /etc/kubernetes/manifests/etcd.yaml`).test(c))).toBe(true);
+  });
+});
+
+describe('a hostile param on a kubeadm host', () => {
+  // Every word a shell would act on, a leading dash, quotes of both kinds, a glob.
+  const hostile = `-n $(touch /tmp/pwned) \`touch /tmp/pwned2\`; touch /tmp/pwned3 && echo "x" 'y' * | cat > /tmp/pwned4`;
+
+  it('reaches the remote command as one literal argument, over ssh', async () => {
+    const file = path.join(dir, 'hostile.yaml');
+    writeFileSync(file, `apiVersion: kdrill/v1
+kind: Drill
+metadata: {name: hostile-param}
+lab: {provider: kubeadm, inventory: "\${params.inventory}"}
+params:
+  inventory: none
+  value: harmless
+steps:
+  - name: write the value into a file on cp1
+    action: node.exec
+    with: {node: cp1, run: [sh, -c, 'printf %s "$1" > /tmp/kdrill-hostile; echo "$#"', sh, "\${params.value}"]}
+    expect:
+      - command: {run: [docker, exec, ${prefix}-cp1, cat, /tmp/kdrill-hostile], stdoutMatches: "^-n \\\\$\\\\(touch"}
+`);
+    const r = await runKdrill(['run', file, '--set', `inventory=${lab.inventory}`, '--set', `value=${hostile}`, '--report-dir', path.join(dir, 'hostile')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const { events } = journalOf(path.join(dir, 'hostile'));
+    // One argument arrived ($# = 1), byte for byte the value, and nothing it names was run.
+    expect(events.find((e) => e.type === 'step.end')?.output).toBe('1');
+    expect(execFileSync('docker', ['exec', `${prefix}-cp1`, 'cat', '/tmp/kdrill-hostile'], { encoding: 'utf8' })).toBe(hostile);
+    for (const f of ['/tmp/pwned', '/tmp/pwned2', '/tmp/pwned3', '/tmp/pwned4']) {
+      expect(execFileSync('docker', ['exec', `${prefix}-cp1`, 'sh', '-c', 'test -e "$1" && echo yes || echo no', 'sh', f], { encoding: 'utf8' }).trim(), f).toBe('no');
+    }
+  });
+});
+
+describe('Ctrl-C at random moments leaves the hosts steady', () => {
+  // Each run is interrupted (SIGINT, as Ctrl-C) at a random moment of the drill; kdrill runs the
+  // restore, and the hosts must then be at their steady state, checked through docker: every host
+  // powered on, every manifest in place, kubelet running, quorum 3/3.
+  const ROUNDS = Number(process.env.KDRILL_KUBEADM_SOAK ?? 10);
+  for (const name of ['cp-host-loss', 'etcd-static-pod-stop']) {
+    it(`${name}: ${ROUNDS} interrupted runs`, async () => {
+      // One run to the end first: the moments are drawn over its length, so that each lands in the drill.
+      const t = Date.now();
+      const whole = await spawnKdrill(['run', drill(name), '--set', `inventory=${lab.inventory}`, '--report-dir', path.join(dir, `soak-${name}-whole`)], { KDRILL_STATE_DIR: path.join(dir, 'state') }).done;
+      expect(whole.code, whole.stdout).toBe(0);
+      const length = Date.now() - t;
+      const outcomes: string[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const at = 400 + Math.floor(Math.random() * (length - 600));
+        const report = path.join(dir, `soak-${name}-${i}`);
+        const run = spawnKdrill(['run', drill(name), '--set', `inventory=${lab.inventory}`, '--report-dir', report], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+        const timer = setTimeout(() => run.child.kill('SIGINT'), at);
+        const done = await run.done;
+        clearTimeout(timer);
+        // 130: interrupted and restored; 0: the drill ended before the signal.
+        expect([0, 130], `round ${i} (SIGINT at ${at} ms): exit ${done.code}\n${done.stdout}\n${done.stderr}`).toContain(done.code);
+        expect(await hostsSteady(lab), `round ${i} (SIGINT at ${at} ms)\n${done.stdout}`).toEqual([]);
+        outcomes.push(`${at} ms → ${done.code}`);
+      }
+      process.stdout.write(`  ${name} (a whole run: ${length} ms): SIGINT at ${outcomes.join(', ')}\n`);
+    }, 600_000);
+  }
+});

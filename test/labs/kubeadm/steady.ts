@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { TestCluster } from './cluster.js';
+
+const run = promisify(execFile);
+
+/** docker, argv only: stdout, or the failure's words. */
+async function docker(args: string[]): Promise<{ ok: boolean; out: string }> {
+  try {
+    const r = await run('docker', args, { encoding: 'utf8', timeout: 30_000 });
+    // etcdctl 3.4's `endpoint health` prints its verdicts on stderr.
+    return { ok: true, out: `${r.stdout}${r.stderr}` };
+  } catch (err) {
+    const e = err as { stderr?: string; stdout?: string; message: string };
+    return { ok: false, out: `${e.stdout ?? ''}${e.stderr ?? e.message}` };
+  }
+}
+
+const TLS = ['--cacert=/etc/kubernetes/pki/etcd/ca.crt', '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key'];
+
+/**
+ * What is not at its steady state on the test hosts, seen through docker, not through kdrill: each
+ * host's container running, kubelet active, etcd.yaml and kube-apiserver.yaml in
+ * /etc/kubernetes/manifests and nothing left in kdrill's parking folder, every etcd member healthy
+ * (`endpoint health --cluster` over mTLS) and no alarm. An empty list is steady.
+ */
+export async function hostsSteady(lab: TestCluster): Promise<string[]> {
+  const problems: string[] = [];
+  for (const h of lab.hosts) {
+    const state = await docker(['container', 'inspect', '--format', '{{.State.Status}}', h.container]);
+    if (state.out.trim() !== 'running') { problems.push(`${h.name}: ${state.out.trim()}`); continue; }
+    const kubelet = await docker(['exec', h.container, 'systemctl', 'is-active', 'kubelet']);
+    if (kubelet.out.trim() !== 'active') problems.push(`${h.name}: kubelet ${kubelet.out.trim()}`);
+    const manifests = await docker(['exec', h.container, 'ls', '/etc/kubernetes/manifests']);
+    for (const m of ['etcd.yaml', 'kube-apiserver.yaml']) if (!manifests.out.split('\n').includes(m)) problems.push(`${h.name}: ${m} not in /etc/kubernetes/manifests`);
+    const parked = await docker(['exec', h.container, 'sh', '-c', 'ls /etc/kubernetes/kdrill-stopped 2>/dev/null; true']);
+    if (parked.out.trim()) problems.push(`${h.name}: left in /etc/kubernetes/kdrill-stopped: ${parked.out.trim().split('\n').join(', ')}`);
+  }
+  const first = lab.hosts[0]!.container;
+  // Members that were just brought back get a few seconds to answer.
+  for (let i = 0; ; i++) {
+    const health = await docker(['exec', first, 'etcdctl', '--endpoints=https://127.0.0.1:2379', ...TLS, 'endpoint', 'health', '--cluster']);
+    const healthy = health.out.split('\n').filter((l) => / is healthy/.test(l)).length;
+    if (healthy === lab.hosts.length) break;
+    if (i >= 20) { problems.push(`etcd: ${healthy} of ${lab.hosts.length} members healthy: ${health.out.trim()}`); break; }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const alarms = await docker(['exec', first, 'etcdctl', '--endpoints=https://127.0.0.1:2379', ...TLS, 'alarm', 'list']);
+  if (alarms.out.trim()) problems.push(`etcd alarms: ${alarms.out.trim()}`);
+  return problems;
+}
