@@ -101,8 +101,8 @@ restore:
     writeFileSync(path.join(dir, 'some.yaml'), 'apiVersion: kdrill/v1\nkind: Inventory\nhosts:\n  cp1: {address: a.lab, power: {driver: virsh}}\n  cp2: {address: b.lab}\ngroups:\n  kube_control_plane: [cp1, cp2]\n');
     expect(problems(drill('some.yaml', 'cp1', 'node.poweroff', 'node.poweron'))).toEqual([]);
     expect(problems(drill('some.yaml', 'cp2', 'node.poweroff', 'node.poweron'))).toEqual([
-      `6:59: steps[0].with.node: host cp2 has no power driver: add \`power: {driver: virsh, domain: cp2}\` to it in ${path.join(dir, 'some.yaml')}`,
-      `8:60: restore[0].with.node: host cp2 has no power driver: add \`power: {driver: virsh, domain: cp2}\` to it in ${path.join(dir, 'some.yaml')}`,
+      `6:53: steps[0].with.node: host cp2 has no power driver: add \`power: {driver: virsh, domain: cp2}\` to it in ${path.join(dir, 'some.yaml')}`,
+      `8:53: restore[0].with.node: host cp2 has no power driver: add \`power: {driver: virsh, domain: cp2}\` to it in ${path.join(dir, 'some.yaml')}`,
     ]);
   });
 
@@ -110,7 +110,7 @@ restore:
     writeFileSync(path.join(dir, 'some.yaml'), 'apiVersion: kdrill/v1\nkind: Inventory\nhosts:\n  cp1: {address: a.lab, power: {driver: virsh}}\ngroups:\n  kube_control_plane: [cp1]\n');
     expect(problems(drill('some.yaml', 'cp1', 'node.pause', 'node.unpause'))).toEqual([
       "6:17: steps[0].action: node.pause: a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.pause is a fault of the etcd and kind labs' containers",
-      "8:17: restore[0].action: node.unpause: a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.unpause is a fault of the etcd and kind labs' containers",
+      "8:18: restore[0].action: node.unpause: a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.unpause is a fault of the etcd and kind labs' containers",
     ]);
   });
 
