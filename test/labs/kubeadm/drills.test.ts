@@ -158,3 +158,42 @@ describe('Ctrl-C at random moments leaves the hosts steady', () => {
     }, 600_000);
   }
 });
+
+describe('the safety net of a kubeadm lab', () => {
+  it('brings hosts left broken back: powered on, kubelet started, a parked manifest back; never removes anything', async () => {
+    // Broken outside kdrill, as a drill killed with SIGKILL would leave them: kubelet stopped on cp2,
+    // cp1's API server manifest in kdrill's parking folder. The drill then powers cp3 off and has
+    // no restore: what it leaves, the safety net must bring back too.
+    const [c1, c2, c3] = lab.hosts.map((h) => h.container);
+    execFileSync('docker', ['exec', c1!, 'sh', '-c', 'mkdir -p /etc/kubernetes/kdrill-stopped && mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kdrill-stopped/']);
+    execFileSync('docker', ['exec', c2!, 'systemctl', 'stop', 'kubelet']);
+    expect(await hostsSteady(lab)).toEqual([
+      'cp1: kube-apiserver.yaml not in /etc/kubernetes/manifests',
+      'cp1: left in /etc/kubernetes/kdrill-stopped: kube-apiserver.yaml',
+      'cp2: kubelet inactive',
+    ]);
+    const file = path.join(dir, 'nothing.yaml');
+    writeFileSync(file, `apiVersion: kdrill/v1
+kind: Drill
+metadata: {name: no-restore}
+lab: {provider: kubeadm, inventory: "\${params.inventory}"}
+params: {inventory: none}
+steps:
+  - name: power cp3 off, and no restore
+    action: node.poweroff
+    with: {node: cp3}
+`);
+    const r = await runKdrill(['run', file, '--set', `inventory=${lab.inventory}`, '--report-dir', path.join(dir, 'net')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+    const { events } = journalOf(path.join(dir, 'net'));
+    const logs = events.filter((e) => e.type === 'log').map((e) => String(e.message)).join('\n');
+    expect(logs, `${r.stdout}\n${r.stderr}`).toMatch(/powered on cp3/);
+    expect(logs).toMatch(/started kubelet on cp2/);
+    expect(logs).toMatch(/put kube-apiserver\.yaml back on cp1/);
+    expect(await hostsSteady(lab)).toEqual([]);
+    // Every host is still there: kdrill never removes a kubeadm host.
+    for (const c of [c1, c2, c3]) expect(execFileSync('docker', ['container', 'inspect', '--format', '{{.State.Running}}', c!], { encoding: 'utf8' }).trim()).toBe('true');
+    // The run fails, saying why: its lab was off its steady state after the drill (then healed).
+    expect(r.code).toBe(1);
+    expect(events.find((e) => e.type === 'drill.end')?.reason).toMatch(/left lab inventory off its steady state .*cp3: does not answer/);
+  });
+});

@@ -37,12 +37,13 @@ export async function hostsSteady(lab: TestCluster): Promise<string[]> {
     if (parked.out.trim()) problems.push(`${h.name}: left in /etc/kubernetes/kdrill-stopped: ${parked.out.trim().split('\n').join(', ')}`);
   }
   const first = lab.hosts[0]!.container;
-  // Members that were just brought back get a few seconds to answer.
-  for (let i = 0; ; i++) {
-    const health = await docker(['exec', first, 'etcdctl', '--endpoints=https://127.0.0.1:2379', ...TLS, 'endpoint', 'health', '--cluster']);
+  // Members that were just brought back get ten seconds to answer.
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const health = await docker(['exec', first, 'etcdctl', '--endpoints=https://127.0.0.1:2379', ...TLS, '--dial-timeout=1s', '--command-timeout=2s', 'endpoint', 'health', '--cluster']);
     const healthy = health.out.split('\n').filter((l) => / is healthy/.test(l)).length;
     if (healthy === lab.hosts.length) break;
-    if (i >= 20) { problems.push(`etcd: ${healthy} of ${lab.hosts.length} members healthy: ${health.out.trim()}`); break; }
+    if (Date.now() > end) { problems.push(`etcd: ${healthy} of ${lab.hosts.length} members healthy: ${health.out.trim()}`); break; }
     await new Promise((r) => setTimeout(r, 500));
   }
   const alarms = await docker(['exec', first, 'etcdctl', '--endpoints=https://127.0.0.1:2379', ...TLS, 'alarm', 'list']);
