@@ -34,6 +34,7 @@ describe('lab contract', () => {
       local: { provider: 'local' },
       etcd: { provider: 'etcd', name: 'contract', worker: 'postgres' },
       kind: { provider: 'kind', name: 'contract', config: 'clusters/kind-ha-3cp.yaml', etcdAccess: 'direct' },
+      kubeadm: { provider: 'kubeadm', inventory: 'clusters/kubeadm-test-hosts.yaml' },
     };
     for (const [name, provider] of Object.entries(labProviders)) {
       const spec = provider.schema.parse(specs[name]);
