@@ -46,9 +46,15 @@ export interface EtcdMemberHost {
    * `etcdctl snapshot restore` of `file` for this member into `o.dataDir` on its node. It writes a new
    * folder, so the member may be running or stopped (kind restores with the etcdctl of the member's Pod).
    */
-  restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<void>;
+  restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<string | void>;
+  /**
+   * kubeadm's way for a member replace: the member's data dir emptied in place (moved aside to the
+   * returned folder, kept until the new member runs), so the manifest keeps kubeadm's path. A lab
+   * without it gets a fresh data dir instead. The member must be stopped.
+   */
+  wipe?(ctx: ShellContext, node: string): Promise<string>;
   /** Removes a data dir the member no longer uses (the member must be running on another one). */
   removeDataDir(ctx: ShellContext, node: string, dir: string): Promise<void>;
   /** --dry-run lines of one operation on one member. */
-  plan(op: 'stop' | 'start' | 'reconfigure' | 'restore' | 'removeDataDir', node: string, detail?: string): string[];
+  plan(op: 'stop' | 'start' | 'reconfigure' | 'restore' | 'removeDataDir' | 'wipe', node: string, detail?: string): string[];
 }

@@ -50,12 +50,32 @@ export const snapshotRestore: ActionModule<Params> = {
     const nodes = ctx.lab.nodes().filter((n) => n.role === 'control-plane').map((n) => n.name);
     const host = ctx.lab.members;
     const dataDir = '/var/lib/etcd-restored-<time>';
+    const pods = ctx.lab.staticPods;
+    const reconfigure = nodes.flatMap((n) => host?.plan('reconfigure', n, `data-dir ${dataDir}, initial-cluster-state: new, token ${p.token ?? '<lab>-restored-<time>'}`) ?? []);
+    const start = nodes.flatMap((n) => host?.plan('start', n) ?? []);
+    const check = `etcdctl snapshot status ${p.file}  # refuse a file that does not verify`;
+    if (pods) {
+      // kubeadm's sequence, as the seeds give it.
+      return [
+        check,
+        '# 1. stop the API server and etcd on ALL control planes',
+        ...nodes.flatMap((n) => pods.plan('stopPod', n, 'kube-apiserver')),
+        ...nodes.flatMap((n) => host?.plan('stop', n) ?? []),
+        '# 2. restore on EACH member: the same snapshot, its own --name and --initial-advertise-peer-urls, a new token and data dir',
+        ...nodes.flatMap((n) => host?.plan('restore', n, dataDir) ?? []),
+        "# 3. point etcd.yaml's etcd-data hostPath at the new data dir, move the manifests back, verify",
+        ...reconfigure,
+        ...start,
+        ...nodes.flatMap((n) => pods.plan('startPod', n, 'kube-apiserver')),
+        '# the old data dirs stay until you remove them',
+      ];
+    }
     return [
-      `etcdctl snapshot status ${p.file}  # refuse a file that does not verify`,
+      check,
       ...nodes.flatMap((n) => host?.plan('restore', n, dataDir) ?? []),
       ...nodes.flatMap((n) => host?.plan('stop', n) ?? []),
-      ...nodes.flatMap((n) => host?.plan('reconfigure', n, `data-dir ${dataDir}, initial-cluster-state: new, token ${p.token ?? '<lab>-restored-<time>'}`) ?? []),
-      ...nodes.flatMap((n) => host?.plan('start', n) ?? []),
+      ...reconfigure,
+      ...start,
     ];
   },
   async run(ctx, p) {
@@ -77,17 +97,43 @@ export const snapshotRestore: ActionModule<Params> = {
     const cluster = initialCluster([...configs.values()].map((c) => ({ name: c.name, peerURL: c.peerURL })));
     const token = p.token ?? `${ctx.lab.name}-restored-${Date.now().toString(36)}`;
     const dataDir = freshDataDir('restored');
-    // The same snapshot into a fresh data dir on every member (a new folder: a member may still run;
-    // on kind the restore uses the cluster's own etcdctl, in the member's Pod). Then every member
-    // stopped, pointed at its new data dir and cluster, and started.
-    await settleAll(nodes.map(async (n) => {
+    // From the first change on, the restore runs to its end even on a Ctrl-C or a step timeout
+    // (bounded): half the members on the new cluster and half on the old is a lab no restore step
+    // can put back.
+    const finish = AbortSignal.timeout(p.healthTimeout + 10 * 60_000);
+    const rest = { ...ctx, signal: finish, runner: ctx.runner.withSignal(finish) };
+    const how = new Map<string, string>();
+    const restoreOne = async (n: string) => {
       const cfg = configs.get(n)!;
-      await host.restore(ctx, n, p.file, { name: cfg.name, initialCluster: cluster, token, peerURL: cfg.peerURL, dataDir });
-    }));
-    await settleAll(nodes.map((n) => host.stop(ctx, n)));
-    await settleAll(nodes.map((n) => host.reconfigure(ctx, n, { dataDir, state: 'new', initialCluster: cluster, token })));
-    await settleAll(nodes.map((n) => host.start(ctx, n)));
-    const after = await waitHealthy(etcd, ctx.signal, p.healthTimeout);
+      const tool = await host.restore(rest, n, p.file, { name: cfg.name, initialCluster: cluster, token, peerURL: cfg.peerURL, dataDir });
+      if (tool) how.set(n, tool);
+    };
+    const pods = ctx.lab.staticPods;
+    const apiServers: string[] = [];
+    if (pods) {
+      // kubeadm's sequence (seeds 03 and 04): the API servers and etcd stopped on every control
+      // plane first, then the same snapshot restored on each into a new data dir, etcd.yaml
+      // repointed, etcd started, the API servers started last.
+      for (const n of nodes) {
+        if (await pods.podRunning(rest, n, 'kube-apiserver').catch(() => false)) {
+          await pods.stopPod(rest, n, 'kube-apiserver');
+          apiServers.push(n);
+        }
+      }
+      await settleAll(nodes.map((n) => host.stop(rest, n)));
+      await settleAll(nodes.map(restoreOne));
+    } else {
+      // A new folder: a member may still run (on kind the restore uses the cluster's own etcdctl,
+      // in the member's Pod). Then every member stopped.
+      await settleAll(nodes.map(restoreOne));
+      await settleAll(nodes.map((n) => host.stop(rest, n)));
+    }
+    await settleAll(nodes.map((n) => host.reconfigure(rest, n, { dataDir, state: 'new', initialCluster: cluster, token })));
+    await settleAll(nodes.map((n) => host.start(rest, n)));
+    const after = await waitHealthy(etcd, finish, p.healthTimeout);
+    for (const n of apiServers) await pods!.startPod(rest, n, 'kube-apiserver');
+    if (ctx.signal.aborted) ctx.log(`interrupted during the restore: it ran to its end (${after.length}/${after.length} healthy)`, 'warn');
+    ctx.signal.throwIfAborted();
     const ms = Math.round(performance.now() - started);
     const newClusterId = after[0]!.clusterId;
     recordRestore(ctx.state, { file: p.file, snapshotRevision: facts.status.revision, oldClusterId, newClusterId });
@@ -96,9 +142,13 @@ export const snapshotRestore: ActionModule<Params> = {
     ctx.measure('clusterId.old', oldClusterId ?? 'unknown');
     ctx.measure('clusterId.new', newClusterId);
     ctx.measure('restore.snapshotRevision', facts.status.revision);
+    const tools = [...new Set(how.values())].map((t) => `${t} (${nodes.filter((n) => how.get(n) === t).join(', ')})`);
     const lines = [
       `${nodes.length} members restored from ${p.file} (revision ${facts.status.revision}) into ${dataDir}, token ${token}, healthy in ${ms} ms`,
+      ...(apiServers.length ? [`API servers stopped first and started last on ${apiServers.join(', ')}`] : []),
+      ...(tools.length ? [`restored with ${tools.join('; ')}`] : []),
       `cluster ID ${oldClusterId ?? 'unknown'} → ${newClusterId}${oldClusterId === newClusterId ? ' (UNCHANGED?)' : ' (a new logical cluster)'}`,
+      `old data dirs kept until you remove them: ${nodes.map((n) => `${n} ${configs.get(n)!.dataDir}`).join(', ')}`,
     ];
     const book = ledger(ctx.state);
     if (book.length > 0) {

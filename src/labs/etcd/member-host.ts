@@ -121,6 +121,7 @@ export class EtcdLabMembers implements EtcdMemberHost {
         prettyCommand(['docker', 'cp', `<tmp>${detail || '<data dir>'}`, `${c}:${detail || '<data dir>'}`]),
       ];
       case 'removeDataDir': return [prettyCommand(this.shell.argv(node, ['rm', '-rf', detail || '<old data dir>']))];
+      case 'wipe': return [];
     }
   }
 }

@@ -164,35 +164,79 @@ export class StaticPodMembers implements EtcdMemberHost {
   }
 
   /**
-   * `etcdctl snapshot restore` by the cluster's own etcd binaries (no image pulled onto the host):
-   * the snapshot goes into the node's /var/lib/etcd, which the etcd Pod mounts, is restored there
-   * into a fresh folder, and that folder is moved to `o.dataDir`. A restore writes a new folder, so
-   * the member may still run; a node that was killed is started first.
+   * `snapshot restore` for this member into `o.dataDir`, with the first tool found: the host's own
+   * etcdutl, else the host's etcdctl (kubeadm hosts often have etcd-client installed), else the
+   * etcdctl (or etcdutl) of the member's own etcd Pod, so no image is ever pulled onto the host. The
+   * snapshot goes into the node's etcd-data folder (the Pod mounts it), is restored there into a
+   * fresh folder, and that folder is moved to `o.dataDir`. It writes a new folder, so the member may
+   * still run; a member that was stopped is run again for its tools only when the host has none, and
+   * stopped again afterwards. A node that is down is brought up first. Returns which tool ran.
    */
-  async restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<void> {
+  async restore(ctx: ShellContext, node: string, file: string, o: RestoreOptions): Promise<string> {
     await this.nodeUp(ctx, node);
-    const id = (await this.etcdContainer(ctx, node)) ?? (await this.startedForTools(ctx, node));
     const tag = randomBytes(4).toString('hex');
     const snap = await this.podVisible(ctx, node, `kdrill-snapshot-${tag}.db`);
     const out = await this.podVisible(ctx, node, `kdrill-restore-${tag}`);
     await this.shell.copyIn(ctx, node, path.resolve(file), snap.node);
+    const args = (from: string, to: string) => ['snapshot', 'restore', from, '--name', o.name, '--initial-cluster', o.initialCluster, '--initial-cluster-token', o.token, '--initial-advertise-peer-urls', o.peerURL, '--data-dir', to];
+    let startedHere = false;
     try {
-      const args = ['snapshot', 'restore', snap.pod, '--name', o.name, '--initial-cluster', o.initialCluster, '--initial-cluster-token', o.token, '--initial-advertise-peer-urls', o.peerURL, '--data-dir', out.pod];
-      let r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdctl', ...args]), { timeoutMs: 120_000, allowFailure: true });
-      if (r.exitCode !== 0 && /unknown command|removed/i.test(r.stderr)) r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdutl', ...args]), { timeoutMs: 120_000, allowFailure: true });
-      if (r.exitCode !== 0) throw new Error(`${node}: snapshot restore failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
+      let how: string;
+      let r;
+      const tool = await this.hostTool(ctx, node);
+      if (tool) {
+        how = `${tool} on the host`;
+        r = await this.shell.exec(ctx, node, [tool, ...args(snap.node, out.node)], { timeoutMs: 120_000, allowFailure: true });
+      } else {
+        let id = await this.etcdContainer(ctx, node);
+        if (!id) { id = await this.startedForTools(ctx, node); startedHere = true; }
+        how = "etcdctl in the member's etcd container";
+        r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdctl', ...args(snap.pod, out.pod)]), { timeoutMs: 120_000, allowFailure: true });
+        if (r.exitCode !== 0 && /unknown command|removed/i.test(r.stderr)) {
+          how = "etcdutl in the member's etcd container";
+          r = await this.shell.exec(ctx, node, etcdInNodeArgv(id, ['etcdutl', ...args(snap.pod, out.pod)]), { timeoutMs: 120_000, allowFailure: true });
+        }
+      }
+      if (r.exitCode !== 0) throw new Error(`${node}: snapshot restore (${how}) failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
       await this.shell.exec(ctx, node, ['mv', out.node, o.dataDir]);
+      return how;
     } finally {
       await this.shell.exec(ctx, node, ['rm', '-rf', snap.node, out.node], { timeoutMs: 30_000, allowFailure: true }).catch(() => undefined);
+      if (startedHere) await this.stop(ctx, node);
     }
   }
 
-  /** A stopped member's Pod run again for its tools (etcdctl), on its old data: it is stopped again after the restore. */
+  /** etcdutl, else etcdctl, on the host itself (not in a Pod); undefined when it has neither. */
+  private async hostTool(ctx: ShellContext, node: string): Promise<'etcdutl' | 'etcdctl' | undefined> {
+    for (const tool of ['etcdutl', 'etcdctl'] as const) {
+      // A fixed script; the tool's name is its argument.
+      const r = await this.shell.exec(ctx, node, ['sh', '-c', 'command -v "$1" >/dev/null', 'sh', tool], { timeoutMs: 15_000, allowFailure: true });
+      if (r.exitCode === 0) return tool;
+    }
+    return undefined;
+  }
+
+  /** A stopped member's Pod run again for its tools (etcdctl), on its old data: stopped again after the restore. */
   private async startedForTools(ctx: ShellContext, node: string): Promise<string> {
     await this.start(ctx, node);
     const id = await this.etcdContainer(ctx, node);
     if (!id) throw new Error(`${node}: no etcd container to run etcdctl in`);
     return id;
+  }
+
+  /**
+   * kubeadm's member replace: the stopped member's data dir moved aside (`<dir>-removed-<time>`, kept
+   * until the new member runs) and an empty one made at the same path, so etcd.yaml keeps kubeadm's
+   * path (a later `kubeadm upgrade` rewrites the manifest with it).
+   */
+  async wipe(ctx: ShellContext, node: string): Promise<string> {
+    const { dataDir } = await this.config(ctx, node);
+    if (!dataDir.startsWith('/var/lib/etcd')) throw new Error(`${node}: refusing to wipe ${dataDir}: not an etcd data dir`);
+    if (await this.running(ctx, node)) throw new Error(`${node}: the etcd member must be stopped before its data dir is wiped`);
+    const aside = `${dataDir}-removed-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}`;
+    await this.shell.exec(ctx, node, ['mv', dataDir, aside]);
+    await this.shell.exec(ctx, node, ['mkdir', '-m', '0700', dataDir]);
+    return aside;
   }
 
   async removeDataDir(ctx: ShellContext, node: string, dir: string): Promise<void> {
@@ -208,10 +252,12 @@ export class StaticPodMembers implements EtcdMemberHost {
       case 'reconfigure': return [`# etcd.yaml copied to ${this.machine.where(node)}:${PARKED}  # etcd-data hostPath → ${detail || '<new data dir>'}; cluster flags`];
       case 'restore': return [
         `# <snapshot> copied to ${this.machine.where(node)}:${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`,
-        sh(etcdInNodeArgv('<etcd container>', ['etcdctl', 'snapshot', 'restore', `${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`, '--data-dir', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`, '…'])),
+        `# the first of: etcdutl on the host, etcdctl on the host, etcdctl in the etcd Pod (${sh(etcdInNodeArgv('<etcd container>', ['etcdctl', '…']))})`,
+        sh(['etcdutl', 'snapshot', 'restore', `${ETCD_DATA_DIR}/kdrill-snapshot-<tag>.db`, '--name', node, '--initial-cluster', '<every member>', '--initial-cluster-token', '<new token>', '--initial-advertise-peer-urls', '<its peer URL>', '--data-dir', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`]),
         sh(['mv', `${ETCD_DATA_DIR}/kdrill-restore-<tag>`, detail || '<new data dir>']),
       ];
       case 'removeDataDir': return [sh(['rm', '-rf', detail || '<old data dir>'])];
+      case 'wipe': return [sh(['mv', ETCD_DATA_DIR, `${ETCD_DATA_DIR}-removed-<time>`]), sh(['mkdir', '-m', '0700', ETCD_DATA_DIR]), '# the old data is kept aside until the new member runs'];
     }
   }
 }

@@ -89,6 +89,37 @@ describe('drills/kubeadm on the test hosts, over ssh', () => {
     }
   });
 
+  it('member-replace: member remove, /var/lib/etcd emptied in place, member add, started existing', async () => {
+    const events = await passes(drill('member-replace'), [], 'member-replace');
+    const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+    // kubeadm's path stays: the data dir was moved aside and made again, never repointed.
+    expect(commands.some((c) => /'mv' '\/var\/lib\/etcd' '\/var\/lib\/etcd-removed-\d{8}T\d{6}'/.test(c))).toBe(true);
+    expect(commands.some((c) => /'mkdir' '-m' '0700' '\/var\/lib\/etcd'/.test(c))).toBe(true);
+    for (const h of lab.hosts) {
+      expect(execFileSync('docker', ['exec', h.container, 'grep', '-c', 'path: /var/lib/etcd$', '/etc/kubernetes/manifests/etcd.yaml'], { encoding: 'utf8' }).trim()).toBe('1');
+    }
+  });
+
+  it('full-restore: the seeds\' sequence (API servers and etcd out, restore on each, repoint, back), a new cluster ID, the RPO', async () => {
+    const events = await passes(drill('full-restore'), ['--set', `snapshot=${path.join(dir, 'full-restore.db')}`], 'full-restore');
+    const out = String(events.find((e) => e.type === 'step.end' && e.name === 'restore every member from the same snapshot')?.output ?? '');
+    expect(out).toMatch(/API servers stopped first and started last on cp1, cp2, cp3/);
+    // The test hosts have etcd 3.4's etcdctl and no etcdutl.
+    expect(out).toMatch(/restored with etcdctl on the host \(cp1, cp2, cp3\)/);
+    expect(out).toMatch(/old data dirs kept until you remove them: cp1 \/var\/lib\/etcd\S*, cp2/);
+    const measures = Object.fromEntries(events.filter((e) => e.type === 'measure').map((e) => [e.name, e.value]));
+    expect(measures['rpo.keys']).toBe(12);
+    expect(measures['clusterId.new']).not.toBe(measures['clusterId.old']);
+    // The restore step's own commands (the steps before it moved two etcd manifests out already).
+    const from = events.findIndex((e) => e.type === 'step.start' && e.name === 'restore every member from the same snapshot');
+    const commands = events.slice(from).filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+    const first = (re: RegExp) => commands.findIndex((c) => re.test(c));
+    expect(first(/'mv' '\/etc\/kubernetes\/manifests\/kube-apiserver\.yaml'/)).toBeGreaterThanOrEqual(0);
+    // The seeds' order: every API server out before etcd, etcd out before any restore, API servers back last.
+    expect(first(/'mv' '\/etc\/kubernetes\/manifests\/kube-apiserver\.yaml'/)).toBeLessThan(first(/'mv' '\/etc\/kubernetes\/manifests\/etcd\.yaml'/));
+    expect(first(/'etcdctl' 'snapshot' 'restore'/)).toBeGreaterThan(first(/'mv' '\/etc\/kubernetes\/manifests\/etcd\.yaml'/));
+  });
+
   it('etcd-static-pod-stop through docker exec (transport: docker), as on a kind cluster\'s nodes', async () => {
     const events = await passes(drill('etcd-static-pod-stop'), ['--set', 'transport=docker'], 'etcd-static-pod-stop-docker');
     const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
@@ -134,18 +165,19 @@ describe('Ctrl-C at random moments leaves the hosts steady', () => {
   // restore, and the hosts must then be at their steady state, checked through docker: every host
   // powered on, every manifest in place, kubelet running, quorum 3/3.
   const ROUNDS = Number(process.env.KDRILL_KUBEADM_SOAK ?? 10);
-  for (const name of ['cp-host-loss', 'etcd-static-pod-stop']) {
+  const extra = (name: string) => (name === 'full-restore' ? ['--set', `snapshot=${path.join(dir, 'soak-full-restore.db')}`] : []);
+  for (const name of ['cp-host-loss', 'etcd-static-pod-stop', 'member-replace', 'full-restore']) {
     it(`${name}: ${ROUNDS} interrupted runs`, async () => {
       // One run to the end first: the moments are drawn over its length, so that each lands in the drill.
       const t = Date.now();
-      const whole = await spawnKdrill(['run', drill(name), '--set', `inventory=${lab.inventory}`, '--report-dir', path.join(dir, `soak-${name}-whole`)], { KDRILL_STATE_DIR: path.join(dir, 'state') }).done;
+      const whole = await spawnKdrill(['run', drill(name), '--set', `inventory=${lab.inventory}`, ...extra(name), '--report-dir', path.join(dir, `soak-${name}-whole`)], { KDRILL_STATE_DIR: path.join(dir, 'state') }).done;
       expect(whole.code, whole.stdout).toBe(0);
       const length = Date.now() - t;
       const outcomes: string[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         const at = 400 + Math.floor(Math.random() * (length - 600));
         const report = path.join(dir, `soak-${name}-${i}`);
-        const run = spawnKdrill(['run', drill(name), '--set', `inventory=${lab.inventory}`, '--report-dir', report], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+        const run = spawnKdrill(['run', drill(name), '--set', `inventory=${lab.inventory}`, ...extra(name), '--report-dir', report], { KDRILL_STATE_DIR: path.join(dir, 'state') });
         const timer = setTimeout(() => run.child.kill('SIGINT'), at);
         const done = await run.done;
         clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import type { TestCluster } from './cluster.js';
 
 const run = promisify(execFile);
@@ -33,6 +34,14 @@ export async function hostsSteady(lab: TestCluster): Promise<string[]> {
     if (kubelet.out.trim() !== 'active') problems.push(`${h.name}: kubelet ${kubelet.out.trim()}`);
     const manifests = await docker(['exec', h.container, 'ls', '/etc/kubernetes/manifests']);
     for (const m of ['etcd.yaml', 'kube-apiserver.yaml']) if (!manifests.out.split('\n').includes(m)) problems.push(`${h.name}: ${m} not in /etc/kubernetes/manifests`);
+    // etcd.yaml's etcd-data hostPath names a data dir that exists (a restore repoints it).
+    const manifest = await docker(['exec', h.container, 'cat', '/etc/kubernetes/manifests/etcd.yaml']);
+    if (manifest.ok) {
+      const volumes = (parse(manifest.out) as { spec?: { volumes?: Array<{ name: string; hostPath?: { path: string } }> } }).spec?.volumes ?? [];
+      const data = volumes.find((v) => v.name === 'etcd-data')?.hostPath?.path;
+      if (!data) problems.push(`${h.name}: etcd.yaml has no etcd-data hostPath`);
+      else if (!(await docker(['exec', h.container, 'test', '-d', `${data}/member`])).ok) problems.push(`${h.name}: etcd.yaml points at ${data}, which holds no member data`);
+    }
     const parked = await docker(['exec', h.container, 'sh', '-c', 'ls /etc/kubernetes/kdrill-stopped 2>/dev/null; true']);
     if (parked.out.trim()) problems.push(`${h.name}: left in /etc/kubernetes/kdrill-stopped: ${parked.out.trim().split('\n').join(', ')}`);
   }
