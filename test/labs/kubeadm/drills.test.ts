@@ -163,8 +163,11 @@ steps:
 describe('Ctrl-C at random moments leaves the hosts steady', () => {
   // Each run is interrupted (SIGINT, as Ctrl-C) at a random moment of the drill; kdrill runs the
   // restore, and the hosts must then be at their steady state, checked through docker: every host
-  // powered on, every manifest in place, kubelet running, quorum 3/3.
-  const ROUNDS = Number(process.env.KDRILL_KUBEADM_SOAK ?? 10);
+  // powered on, every manifest in place, etcd.yaml on a data dir that exists, kubelet running,
+  // quorum 3/3.
+  // 4 moments a drill in `npm test` (CI time); KDRILL_KUBEADM_SOAK=10 for the issue's 10 (the note
+  // of issues 13 and 14 gives those runs).
+  const ROUNDS = Number(process.env.KDRILL_KUBEADM_SOAK ?? 4);
   const extra = (name: string) => (name === 'full-restore' ? ['--set', `snapshot=${path.join(dir, 'soak-full-restore.db')}`] : []);
   for (const name of ['cp-host-loss', 'etcd-static-pod-stop', 'member-replace', 'full-restore']) {
     it(`${name}: ${ROUNDS} interrupted runs`, async () => {
