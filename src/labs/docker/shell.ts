@@ -1,6 +1,5 @@
 import type { RunResult } from '../../exec/runner.js';
 import type { NodeShell, ShellContext } from '../types.js';
-import type { DockerNodes } from './node-ops.js';
 
 /**
  * A docker container as a place to run commands (kind's `Node.Command()`): `docker exec` and
@@ -8,7 +7,7 @@ import type { DockerNodes } from './node-ops.js';
  */
 export class DockerShell implements NodeShell {
   /** `nodes` names each node's container and refuses one the lab does not own (DockerNodes checks its label). */
-  constructor(private readonly nodes: Pick<DockerNodes, 'container' | 'inspect'>) {}
+  constructor(private readonly nodes: { container(node: string): string; inspect(ctx: ShellContext, node: string): Promise<{ name: string }> }) {}
 
   argv(node: string, argv: readonly string[]): string[] {
     return ['docker', 'exec', this.nodes.container(node), ...argv];

@@ -84,6 +84,11 @@ export const hostSchema = z.strictObject({
   /** For transport: docker (docker exec): the container (a kind node: bookstore-ha-control-plane2). */
   container: vmName('container').optional(),
   power: powerSchema.optional(),
+  /** PostgreSQL on this host (a worker running the app's database): psql over the host's shell. */
+  postgres: z.strictObject({
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, { message: 'must be a database name: letters, digits, _ $ -, starting with a letter or _' }),
+    user: user.default('postgres').describe('The PostgreSQL role psql connects as (default postgres)'),
+  }).optional(),
 });
 
 const members = z.array(hostName);

@@ -27,6 +27,8 @@ export interface InventoryHost {
   sshAlias?: string;
   container?: string;
   power?: Power;
+  /** PostgreSQL on this host: the lab's `sql`. */
+  postgres?: { database: string; user: string };
 }
 
 export interface Inventory {
@@ -204,7 +206,7 @@ class Checks {
     const host: InventoryHost = { name, roles: ordered(roles) };
     const fields = {
       address: own.address, port: pick('port'), user: pick('user'), key: keyFile, knownHosts: knownHosts === undefined ? undefined : resolvePath(knownHosts, dir),
-      sshAlias: own.sshAlias, container: own.container, power: own.power,
+      sshAlias: own.sshAlias, container: own.container, power: own.power, postgres: own.postgres,
     };
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) (host as unknown as Record<string, unknown>)[k] = v;
     return host;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeAccess, type KubeAccess } from '../../clients/kube/access.js';
+import { psqlArgs, type SqlAccess, type SqlTarget } from '../../clients/sql.js';
 import { EtcdAccess } from '../../clients/etcd/access.js';
 import { LabError, errorMessage } from '../../engine/errors.js';
 import { prettyCommand } from '../../exec/errors.js';
@@ -38,6 +39,8 @@ export class KubeadmLab implements Lab {
   readonly etcdHosts: KubeadmEtcdHosts;
   readonly etcd: EtcdAccess;
   readonly kubernetes: KubeAccess;
+  /** psql on the host whose inventory entry has `postgres:` (a worker running the app's database). */
+  readonly sql?: SqlAccess;
   readonly safetyNet: SafetyNet;
   readonly kubeconfig: string;
 
@@ -56,6 +59,8 @@ export class KubeadmLab implements Lab {
     this.etcd = new EtcdAccess(source, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
     this.kubeconfig = inventory.kubeconfig ?? path.join(env.stateDir, 'kubeconfig');
     this.kubernetes = kubeAccess(this.kubeconfig);
+    const db = inventory.hosts.find((h) => h.postgres);
+    if (db) this.sql = hostSql(this.shell, db);
     const members = () => this.etcdHostList().map((h) => ({ node: h.name, container: h.name }));
     this.safetyNet = safetyNetOf({
       name: this.name, etcd: this.etcd, host: this.members, members,
@@ -155,4 +160,20 @@ export class KubeadmLab implements Lab {
     await this.close();
     if (existsSync(this.env.stateDir)) rmSync(this.env.stateDir, { recursive: true, force: true });
   }
+}
+
+/** SQL on a kubeadm host: psql there, over the host's shell, as the inventory's `postgres:` says. */
+function hostSql(shell: HostShell, host: InventoryHost): SqlAccess {
+  const pg = host.postgres!;
+  const argv = (sql: string, target: SqlTarget) => {
+    if (target.pod !== undefined) throw new Error(`on a kubeadm lab PostgreSQL runs on host ${host.name}, not in a pod (pod "${target.pod}"): drop "pod"`);
+    return psqlArgs(sql, target.user ?? pg.user, target.database ?? pg.database);
+  };
+  return {
+    plan: (sql, target) => [prettyCommand(shell.argv(host.name, argv(sql, target)))],
+    async query(ctx, sql, target) {
+      const r = await shell.exec(ctx, host.name, argv(sql, target), { timeoutMs: 30_000 });
+      return r.stdout.replace(/\n$/, '');
+    },
+  };
 }

@@ -65,12 +65,13 @@ export function etcdMembers(spec: KubeadmSpec, ctx?: SpecContext): number | unde
 export function capabilities(spec: KubeadmSpec, ctx?: SpecContext): Capability[] {
   // An inventory that cannot be read is told by specProblems; it is not also a missing capability.
   const power = loadInventory(spec, ctx).inventory?.hosts.some((h) => h.power) ?? true;
-  return [...(power ? ['nodeOps' as const] : []), 'shell', 'etcd', 'members', 'kubernetes', 'staticPods'];
+  const sql = loadInventory(spec, ctx).inventory?.hosts.some((h) => h.postgres) ?? false;
+  return [...(power ? ['nodeOps' as const] : []), 'shell', 'etcd', 'members', 'kubernetes', 'staticPods', ...(sql ? ['sql' as const] : [])];
 }
 
 /** Why this spec lacks a capability, in the words of the fix. */
 export function lacks(spec: KubeadmSpec, capability: Capability, ctx?: SpecContext): string | undefined {
-  if (capability === 'sql') return 'a kubeadm lab has no SQL database (the etcd lab has one with worker: postgres)';
+  if (capability === 'sql') return `no host in ${spec.inventory} runs PostgreSQL: add \`postgres: {database: bookstore}\` to the worker that does`;
   if (capability !== 'nodeOps') return undefined;
   const { inventory } = loadInventory(spec, ctx);
   if (!inventory) return `the inventory ${spec.inventory} cannot be read (see its problems)`;

@@ -120,6 +120,40 @@ describe('drills/kubeadm on the test hosts, over ssh', () => {
     expect(first(/'etcdctl' 'snapshot' 'restore'/)).toBeGreaterThan(first(/'mv' '\/etc\/kubernetes\/manifests\/etcd\.yaml'/));
   });
 
+  it('app-data-survives: the row in PostgreSQL on a worker outlives quorum loss and a full restore (transport: docker)', async () => {
+    // A worker host running the app's database: a real PostgreSQL (kdrill/postgres:15) on the lab's
+    // network, reached with docker exec like the control planes in this run.
+    const worker = `${prefix}-worker1`;
+    execFileSync('docker', ['rm', '-f', worker], { stdio: 'ignore' });
+    execFileSync('docker', ['run', '--detach', '--name', worker, '--label', 'dev.kdrill.test=kubeadm-host', '--label', `dev.kdrill.kubeadm-test-hosts=${prefix}`,
+      '--network', prefix, '--env', 'POSTGRES_DB=bookstore', '--env', 'POSTGRES_HOST_AUTH_METHOD=trust', 'kdrill/postgres:15'], { stdio: 'ignore' });
+    try {
+      for (let i = 0; ; i++) {
+        try {
+          execFileSync('docker', ['exec', worker, 'pg_isready', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'bookstore'], { stdio: 'ignore' });
+          break;
+        } catch (err) {
+          if (i > 120) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      const doc = parseDocument(readFileSync(lab.inventory, 'utf8'));
+      doc.setIn(['hosts', 'worker1'], doc.createNode({ container: worker, postgres: { database: 'bookstore' } }));
+      doc.setIn(['groups', 'kube_node'], doc.createNode(['worker1']));
+      const inventory = path.join(dir, 'with-db.yaml');
+      writeFileSync(inventory, doc.toString());
+      const events = await passes(drill('app-data-survives'), ['--set', `inventory=${inventory}`, '--set', 'transport=docker', '--set', `snapshot=${path.join(dir, 'app-data.db')}`], 'app-data-survives');
+      const rows = events.filter((e) => e.type === 'check.end' && e.check === 'sql.query');
+      expect(rows.length).toBe(3);
+      expect(rows.every((e) => e.ok)).toBe(true);
+      // The psql ran on the worker, through its shell.
+      const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+      expect(commands.some((c) => c.startsWith(`docker exec ${worker} psql -X -q -At`))).toBe(true);
+    } finally {
+      execFileSync('docker', ['rm', '-f', worker], { stdio: 'ignore' });
+    }
+  });
+
   it('etcd-static-pod-stop through docker exec (transport: docker), as on a kind cluster\'s nodes', async () => {
     const events = await passes(drill('etcd-static-pod-stop'), ['--set', 'transport=docker'], 'etcd-static-pod-stop-docker');
     const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
