@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,20 +9,13 @@ import { SshShell, type SshHost } from '../../../src/labs/kubeadm/ssh.js';
 import type { ShellContext } from '../../../src/labs/types.js';
 import { docker, dockerQuiet } from '../helpers.js';
 import { removeTestCluster, startTestCluster, type TestCluster } from './cluster.js';
-import { HOST_IMAGE } from './host.js';
+import { HOST_IMAGE, hostImagePresent } from './host.js';
 
 // kdrill's kubeadm test hosts (scripts/kubeadm-test-hosts.mjs), for real: three containers of the
 // kubeadm host image with a real sshd and real etcd 3.4 (kubeadm's PKI, stacked etcd as a static Pod,
 // TLS everywhere), TEST DOUBLES of systemd, kubelet, crictl and kube-apiserver (/readyz only). Reached
 // as a Vagrant lab is: ssh on 127.0.0.1, a port per host, the lab's key and known_hosts.
-const hasImage = (() => {
-  try {
-    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasImage = hostImagePresent();
 const prefix = `kdh-${process.pid}-c`;
 const lookAlike = `${prefix}-cp9`; // named like one of the lab's, labelled as another lab's
 const runner = new CommandRunner(undefined, null);

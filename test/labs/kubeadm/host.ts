@@ -7,6 +7,16 @@ import type { SshHost } from '../../../src/labs/kubeadm/ssh.js';
 /** The kubeadm test host image (scripts/build-kubeadm-host-image.sh). */
 export const HOST_IMAGE = process.env.KDRILL_KUBEADM_HOST_IMAGE ?? 'kdrill/kubeadm-host:etcd-3.4.23';
 
+/** Whether the kubeadm test host image is built here (scripts/build-images.sh builds it). */
+export function hostImagePresent(): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface TestHost {
   container: string;
   /** How kdrill reaches it, as a Vagrant inventory line would say: 127.0.0.1, a port, a key. */

@@ -7,19 +7,12 @@ import { CommandRunner } from '../../../src/exec/runner.js';
 import { SshShell } from '../../../src/labs/kubeadm/ssh.js';
 import type { ShellContext } from '../../../src/labs/types.js';
 import { docker } from '../helpers.js';
-import { HOST_IMAGE, startTestHost, type TestHost } from './host.js';
+import { hostImagePresent, startTestHost, type TestHost } from './host.js';
 
 // A kubeadm test host (scripts/build-kubeadm-host-image.sh: real sshd and etcd, TEST DOUBLES of
 // init, systemctl, kubelet and crictl) reached as a Vagrant inventory reaches its VMs: ssh on
 // 127.0.0.1, a published port, a key pair made for this lab, a known_hosts file of its own.
-const hasImage = (() => {
-  try {
-    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasImage = hostImagePresent();
 const name = `kdh-${process.pid}-h1`;
 const runner = new CommandRunner(undefined, null);
 const ctx: ShellContext = { runner, signal: new AbortController().signal };
