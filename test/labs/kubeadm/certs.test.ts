@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../../helpers/kdrill.js';
 import { hostsSteady } from './steady.js';
@@ -188,6 +188,34 @@ describe('cert-expiry on hosts whose certificates expire in 20 days', () => {
       process.stdout.write(`  SIGINT ${what}: exit ${done.code}${back.length ? `; ${back.join('; ')}` : ''}\n`);
     }
   }, 180_000);
+});
+
+describe('certs.renew refuses a host whose etcd restart would lose quorum', () => {
+  it('with cp3\'s etcd stopped, renewing cp1 is refused before anything is done', async () => {
+    const [c1, , c3] = lab.hosts.map((h) => h.container);
+    const serial = certOn(c1!, 'etcd/server').serial;
+    // cp3's etcd stopped the seeds' way, as an earlier drill killed with SIGKILL would leave it.
+    onHost(c3!, ['sh', '-c', 'mkdir -p /etc/kubernetes/kdrill-stopped && mv /etc/kubernetes/manifests/etcd.yaml /etc/kubernetes/kdrill-stopped/']);
+    const file = path.join(dir, 'renew-cp1.yaml');
+    writeFileSync(file, `apiVersion: kdrill/v1
+kind: Drill
+metadata: {name: renew-cp1}
+lab: {provider: kubeadm, inventory: "\${params.inventory}"}
+params: {inventory: none}
+steps:
+  - name: renew cp1
+    action: certs.renew
+    with: {nodes: [cp1]}
+`);
+    const r = await runKdrill(['run', file, '--set', `inventory=${inventory}`, '--report-dir', path.join(dir, 'refused')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+    const { events } = journalOf(path.join(dir, 'refused'));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
+    expect(events.find((e) => e.type === 'step.end')?.error).toBe("not restarting cp1's static Pods: 2 of 3 etcd members healthy (cp1, cp2); with cp1's member restarting 1 would be left, quorum is 2. Renewed so far: none");
+    expect(certOn(c1!, 'etcd/server').serial).toBe(serial);
+    expect(manifestMoves(events).filter(([h]) => h === 'cp1')).toEqual([]);
+    // The safety net put cp3's etcd back (kdrill's parking folder), and the hosts are steady.
+    expect(await hostsSteady(lab)).toEqual([]);
+  }, 120_000);
 });
 
 describe('cert-expiry --dry-run', () => {
