@@ -6,7 +6,7 @@
 // is: ssh on 127.0.0.1 with a port per host, a key pair made for the lab, a known_hosts of its own.
 //
 //   node scripts/kubeadm-test-hosts.mjs up <prefix> [--hosts 3] [--inventory <out.yaml>] [--dir <dir>]
-//                                       [--etcd-arg <--flag=value>]... [--image <image>] [--quiet]
+//                                       [--etcd-arg <--flag=value>]... [--cert-days <days>] [--image <image>] [--quiet]
 //   node scripts/kubeadm-test-hosts.mjs down <prefix>
 //
 // up: a docker network <prefix> with a fixed IPv4 /24 (10.213.X.0/24, X from the prefix, the next
@@ -16,6 +16,9 @@
 // on every host (--initial-cluster of all, member name = host name, TLS everywhere) and kube-apiserver,
 // both static Pods. Returns once etcd is healthy on every member (etcdctl endpoint health --cluster
 // over mTLS inside cp1) and /readyz answers on every host. Prints the inventory's path on stdout.
+// The PKI is kubeadm's: etcd's, the API server's and the front proxy's, three CAs (10 years) and
+// leaf certificates of --cert-days (365 unless said, as kubeadm makes them; e.g. --cert-days 20 for
+// certificates that a `certs.expiry` check with minDays: 30 finds expiring).
 // The lab's folder (--dir, default $TMPDIR/kdrill-kubeadm-<prefix>) holds the key pair (never
 // printed), known_hosts, inventory.yaml and lab.json (hosts, IPs, ports, for scripts).
 // down: removes the containers and the network carrying label dev.kdrill.kubeadm-test-hosts=<prefix>
@@ -35,7 +38,7 @@ const DIR_LABEL = 'dev.kdrill.kubeadm-test-hosts.dir';
 const TEST_LABEL = 'dev.kdrill.test=kubeadm-host';
 const IMAGE = process.env.KDRILL_KUBEADM_HOST_IMAGE || 'kdrill/kubeadm-host:etcd-3.4.23';
 const WRITTEN_BY = 'scripts/kubeadm-test-hosts.mjs (kdrill\'s kubeadm test hosts)';
-const USAGE = `usage: node scripts/kubeadm-test-hosts.mjs up <prefix> [--hosts 3] [--inventory <out.yaml>] [--dir <dir>] [--etcd-arg <--flag=value>]... [--image <image>] [--quiet]
+const USAGE = `usage: node scripts/kubeadm-test-hosts.mjs up <prefix> [--hosts 3] [--inventory <out.yaml>] [--dir <dir>] [--etcd-arg <--flag=value>]... [--cert-days 365] [--image <image>] [--quiet]
        node scripts/kubeadm-test-hosts.mjs down <prefix>`;
 
 class UsageError extends Error {}
@@ -61,7 +64,7 @@ function parseArgs(argv) {
   const [verb, prefix, ...rest] = argv;
   if (verb !== 'up' && verb !== 'down') throw new UsageError(verb ? `unknown command "${verb}"` : 'no command');
   if (!prefix || !/^[a-z0-9][a-z0-9.-]{0,39}$/.test(prefix)) throw new UsageError(`the prefix must be 1-40 of a-z 0-9 . - (a docker name), got ${JSON.stringify(prefix ?? '')}`);
-  const o = { verb, prefix, hosts: 3, etcdArgs: [], image: IMAGE, quiet: false };
+  const o = { verb, prefix, hosts: 3, etcdArgs: [], certDays: 365, image: IMAGE, quiet: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = () => {
@@ -73,11 +76,13 @@ function parseArgs(argv) {
     else if (a === '--inventory') o.inventory = path.resolve(value());
     else if (a === '--dir') o.dir = path.resolve(value());
     else if (a === '--etcd-arg') o.etcdArgs.push(value());
+    else if (a === '--cert-days') o.certDays = Number(value());
     else if (a === '--image') o.image = value();
     else if (a === '--quiet') o.quiet = true;
     else throw new UsageError(`unknown option ${a}`);
   }
   if (!Number.isInteger(o.hosts) || o.hosts < 1 || o.hosts > 9) throw new UsageError('--hosts must be 1 to 9');
+  if (!Number.isInteger(o.certDays) || o.certDays < 1 || o.certDays > 3650) throw new UsageError('--cert-days must be 1 to 3650 (the leaf certificates\' validity in days)');
   for (const f of o.etcdArgs) if (!/^--[a-z0-9-]+(=[^\s]*)?$/.test(f)) throw new UsageError(`--etcd-arg takes one etcd flag such as --quota-backend-bytes=16777216, got ${JSON.stringify(f)}`);
   o.dir ??= path.join(tmpdir(), `kdrill-kubeadm-${prefix}`);
   o.inventory ??= path.join(o.dir, 'inventory.yaml');
@@ -175,7 +180,7 @@ async function up(o) {
     const staging = path.join(o.dir, 'staging');
     mkdirSync(staging);
     await Promise.all([
-      makePki(staging, { controlPlanes: hosts, apiHost: hosts[0].ip, kubeconfigName: 'kubernetes' }),
+      makePki(staging, { controlPlanes: hosts, apiHost: hosts[0].ip, kubeconfigName: 'kubernetes', certDays: o.certDays, apiServerPki: true }),
       ...hosts.map(async (h) => {
         await docker(['create', '--name', h.container, '--hostname', h.name, '--network', o.prefix, '--ip', h.ip, '--network-alias', h.name,
           '--label', TEST_LABEL, '--label', `${LAB_LABEL}=${o.prefix}`, '--label', `${DIR_LABEL}=${o.dir}`,
@@ -213,7 +218,7 @@ async function up(o) {
       () => docker(['exec', h.container, 'wget', '-q', '-O', '-', 'http://127.0.0.1:6443/readyz'], { check: false }))));
     writeFileSync(o.inventory, inventory(o, hosts, key));
     const upMs = Math.round(performance.now() - t0);
-    writeFileSync(path.join(o.dir, 'lab.json'), `${JSON.stringify({ prefix: o.prefix, network: o.prefix, subnet: `${net}.0/24`, image: o.image, dir: o.dir, inventory: o.inventory, key, knownHosts: path.join(o.dir, 'known_hosts'), hosts, upMs }, null, 2)}\n`);
+    writeFileSync(path.join(o.dir, 'lab.json'), `${JSON.stringify({ prefix: o.prefix, network: o.prefix, subnet: `${net}.0/24`, image: o.image, dir: o.dir, inventory: o.inventory, certDays: o.certDays, key, knownHosts: path.join(o.dir, 'known_hosts'), hosts, upMs }, null, 2)}\n`);
     log(o, `  kube-apiserver /readyz ok on every host; up in ${upMs} ms; inventory ${o.inventory}`);
     process.stdout.write(`${o.inventory}\n`);
   } catch (err) {

@@ -5,7 +5,9 @@
 //  - makePki: kubeadm's layout under <dir>/<node>/pki: etcd/{ca,server,peer,healthcheck-client}.{crt,key}
 //    (server and peer with serverAuth+clientAuth, SANs node name, localhost, node IP, 127.0.0.1, ::1),
 //    apiserver-etcd-client.{crt,key}, ca.{crt,key}; one etcd CA and one Kubernetes CA shared by the
-//    cluster; <dir>/admin.conf.
+//    cluster; <dir>/admin.conf. With apiServerPki (the kubeadm test hosts) also the API server's:
+//    apiserver, apiserver-kubelet-client, front-proxy-ca (a third CA) and front-proxy-client. certDays:
+//    the leaf certificates' validity (kubeadm's is 365 days; the CAs' 3650).
 //  - etcdManifest / apiServerManifest: the static-Pod manifests (Kubernetes 1.31 shape) that the
 //    nodes' kubelet TEST DOUBLE (scripts/kind-node/kubelet-double) runs.
 import { execFile } from 'node:child_process';
@@ -29,7 +31,7 @@ async function newKey(file, keyAlgo) {
 /** One certificate with openssl (argv only): a CA when `ca` is absent, else signed by it. */
 async function newCert(dir, keyAlgo, o) {
   await newKey(o.key, keyAlgo);
-  const days = o.ca ? '365' : '3650';
+  const days = o.ca ? String(o.days) : '3650';
   const ext = o.ca
     ? ['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment', '-addext', `extendedKeyUsage=${o.usage.join(',')}`]
     : ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign'];
@@ -47,16 +49,19 @@ async function newCert(dir, keyAlgo, o) {
  * controlPlanes: [{name, ip}]; apiHost: the API server's host in admin.conf; kubeconfigName: the
  * cluster's name in admin.conf (kind: kind-<cluster>, kubeadm: kubernetes).
  */
-export async function makePki(dir, { controlPlanes, apiHost, kubeconfigName, keyAlgo = 'ec' }) {
+export async function makePki(dir, { controlPlanes, apiHost, kubeconfigName, keyAlgo = 'ec', certDays = 365, apiServerPki = false }) {
+  if (!Number.isInteger(certDays) || certDays < 1) throw new Error(`certDays must be a whole number of days ≥ 1, got ${certDays}`);
   writeFileSync(path.join(dir, 'openssl.cnf'), '[req]\ndistinguished_name = dn\n[dn]\n');
-  const cert = (o) => newCert(dir, keyAlgo, o);
+  const cert = (o) => newCert(dir, keyAlgo, { days: certDays, ...o });
   const shared = path.join(dir, 'shared');
   mkdirSync(shared, { recursive: true });
   const etcdCa = { crt: path.join(shared, 'etcd-ca.crt'), key: path.join(shared, 'etcd-ca.key') };
   const kubeCa = { crt: path.join(shared, 'ca.crt'), key: path.join(shared, 'ca.key') };
+  const proxyCa = { crt: path.join(shared, 'front-proxy-ca.crt'), key: path.join(shared, 'front-proxy-ca.key') };
   await Promise.all([
     cert({ ...etcdCa, subject: '/CN=etcd-ca', san: ['DNS:etcd-ca'] }),
     cert({ ...kubeCa, subject: '/CN=kubernetes', san: ['DNS:kubernetes'] }),
+    ...(apiServerPki ? [cert({ ...proxyCa, subject: '/CN=front-proxy-ca', san: ['DNS:front-proxy-ca'] })] : []),
   ]);
   const admin = { crt: path.join(shared, 'admin.crt'), key: path.join(shared, 'admin.key') };
   const jobs = [cert({ ...admin, ca: kubeCa, subject: '/O=kubeadm:cluster-admins/CN=kubernetes-admin', usage: ['clientAuth'] })];
@@ -64,9 +69,10 @@ export async function makePki(dir, { controlPlanes, apiHost, kubeconfigName, key
     const pki = path.join(dir, n.name, 'pki');
     const etcd = path.join(pki, 'etcd');
     mkdirSync(etcd, { recursive: true, mode: 0o755 });
-    for (const [from, to] of [[etcdCa, etcd], [kubeCa, pki]]) {
-      writeFileSync(path.join(to, 'ca.crt'), readFileSync(from.crt), { mode: 0o644 });
-      writeFileSync(path.join(to, 'ca.key'), readFileSync(from.key), { mode: 0o600 });
+    const cas = [[etcdCa, etcd, 'ca'], [kubeCa, pki, 'ca'], ...(apiServerPki ? [[proxyCa, pki, 'front-proxy-ca']] : [])];
+    for (const [from, to, base] of cas) {
+      writeFileSync(path.join(to, `${base}.crt`), readFileSync(from.crt), { mode: 0o644 });
+      writeFileSync(path.join(to, `${base}.key`), readFileSync(from.key), { mode: 0o600 });
     }
     const san = [`DNS:${n.name}`, 'DNS:localhost', `IP:${n.ip}`, 'IP:127.0.0.1', 'IP:::1'];
     const pair = (d, base) => ({ crt: path.join(d, `${base}.crt`), key: path.join(d, `${base}.key`) });
@@ -76,6 +82,14 @@ export async function makePki(dir, { controlPlanes, apiHost, kubeconfigName, key
       cert({ ...pair(etcd, 'healthcheck-client'), ca: etcdCa, subject: '/CN=kube-etcd-healthcheck-client', usage: ['clientAuth'] }),
       cert({ ...pair(pki, 'apiserver-etcd-client'), ca: etcdCa, subject: '/CN=kube-apiserver-etcd-client', usage: ['clientAuth'] }),
     );
+    if (apiServerPki) {
+      const apiSan = [`DNS:${n.name}`, 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local', 'IP:10.96.0.1', `IP:${n.ip}`];
+      jobs.push(
+        cert({ ...pair(pki, 'apiserver'), ca: kubeCa, subject: '/CN=kube-apiserver', san: apiSan, usage: ['serverAuth'] }),
+        cert({ ...pair(pki, 'apiserver-kubelet-client'), ca: kubeCa, subject: '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client', usage: ['clientAuth'] }),
+        cert({ ...pair(pki, 'front-proxy-client'), ca: proxyCa, subject: '/CN=front-proxy-client', usage: ['clientAuth'] }),
+      );
+    }
   }
   await Promise.all(jobs);
   const b64 = (f) => readFileSync(f).toString('base64');

@@ -11,3 +11,11 @@ export function staticPodsOf(lab: Context['lab'] | PlanContext['lab']): StaticPo
 }
 
 export const shellContext = (ctx: Context) => ({ runner: ctx.runner, signal: ctx.signal });
+
+/** The hosts named, or every control plane of the lab (kubeadm's certificates and static Pods live there). */
+export function controlPlanes(lab: Context['lab'] | PlanContext['lab'], nodes?: string[]): string[] {
+  if (nodes && nodes.length > 0) return nodes;
+  const cps = lab.nodes().filter((n) => n.role === 'control-plane').map((n) => n.name);
+  if (cps.length === 0) throw new LabError(`lab ${lab.name} has no control-plane host: name the hosts with nodes: [...]`);
+  return cps;
+}

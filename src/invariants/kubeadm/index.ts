@@ -5,6 +5,7 @@ import { resolveNode } from '../../clients/etcd/selectors.js';
 import { podParam, shellContext, staticPodsOf } from '../../actions/kubeadm/common.js';
 import { prettyCommand } from '../../exec/errors.js';
 import { findPodArgv } from '../../labs/kubeadm-layout.js';
+import { certsExpiry } from './certs.js';
 
 /** A node param of a check: a host name, the node an earlier fault picked as `leader` / `follower`, else who is that now. */
 function nodeOf(ctx: Context, node: string): Promise<string> {
@@ -60,4 +61,4 @@ export const kubeletActive: InvariantModule<KubeletParams> = {
   },
 };
 
-export const invariants: InvariantModule[] = [staticpodRunning, kubeletActive];
+export const invariants: InvariantModule[] = [staticpodRunning, kubeletActive, certsExpiry];

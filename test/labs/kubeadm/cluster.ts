@@ -44,6 +44,8 @@ export interface TestClusterOptions {
   hosts?: number;
   /** etcd flags added to every member's manifest, e.g. --quota-backend-bytes=16777216. */
   etcdArgs?: string[];
+  /** The leaf certificates' validity in days (365 unless said): 20 makes certificates a 30-day alert finds. */
+  certDays?: number;
 }
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -66,7 +68,7 @@ export async function startTestCluster(prefix: string, opts: TestClusterOptions 
   if (!prefix.startsWith('kdh-')) throw new Error(`a test's lab prefix starts with kdh- (got ${prefix})`);
   // Idempotent (~0.1 s when the image is there): rebuilt only when the doubles it holds changed.
   await run('bash', [path.join(repo, 'scripts/build-kubeadm-host-image.sh')], { timeout: 300_000 });
-  const args = ['up', prefix, '--quiet', '--hosts', String(opts.hosts ?? 3), ...(opts.etcdArgs ?? []).flatMap((a) => ['--etcd-arg', a])];
+  const args = ['up', prefix, '--quiet', '--hosts', String(opts.hosts ?? 3), ...(opts.etcdArgs ?? []).flatMap((a) => ['--etcd-arg', a]), ...(opts.certDays ? ['--cert-days', String(opts.certDays)] : [])];
   const inventory = (await script(args)).trim();
   const lab = JSON.parse(readFileSync(path.join(path.dirname(inventory), 'lab.json'), 'utf8')) as {
     dir: string; key: string; knownHosts: string; hosts: TestClusterHost[]; upMs: number;
