@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeAccess, type KubeAccess } from '../../clients/kube/access.js';
@@ -48,7 +49,9 @@ export class KubeadmLab implements Lab {
     const { inventory, problems } = loadInventory(spec, { drillDir: env.drillDir });
     if (!inventory || problems.length > 0) throw new LabError(`kubeadm inventory: ${problems.join('; ')}`);
     this.inventory = inventory;
-    this.name = path.basename(inventory.file).replace(/\.ya?ml$/, '');
+    // The inventory's name, and where it is: two inventory.yaml files in two folders are two labs (the
+    // run lock is taken by this name).
+    this.name = `${path.basename(inventory.file).replace(/\.ya?ml$/, '')}-${createHash('sha256').update(path.resolve(inventory.file)).digest('hex').slice(0, 6)}`;
     this.shell = spec.transport === 'docker' ? dockerShellOf(inventory) : sshShellOf(inventory);
     this.power = new HostPower(inventory, this.shell);
     if (inventory.hosts.some((h) => h.power)) this.nodeOps = this.power;
