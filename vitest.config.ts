@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 // `npm test` (scripts/test.mjs) runs it as a second queue beside unit-then-lab, in another vitest
 // process (a vitest process has one pool).
 const kind = ['test/labs/kind/**', 'test/labs/kubeadm/**'];
+// The kubeadm certificate tests run in the first queue, to keep the two about as long.
+const inLabQueue = ['test/labs/kubeadm/certs.test.ts'];
 const lab = ['test/labs/**', 'test/clients/**', 'test/actions/**', 'test/invariants/etcd/**', 'test/probes/**', 'test/ops/**', 'test/drills/**', 'test/soak/**'];
 const oneAtATime = { testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 1 } };
 
@@ -23,10 +25,10 @@ export default defineConfig({
         },
       },
       {
-        test: { name: 'lab', include: lab.map((g) => `${g}/*.test.ts`), exclude: kind.map((g) => `${g}/*.test.ts`), ...oneAtATime },
+        test: { name: 'lab', include: [...lab.map((g) => `${g}/*.test.ts`), ...inLabQueue], exclude: ['test/labs/kind/*.test.ts', 'test/labs/kubeadm/!(certs).test.ts'], ...oneAtATime },
       },
       {
-        test: { name: 'kind', include: kind.map((g) => `${g}/*.test.ts`), ...oneAtATime },
+        test: { name: 'kind', include: kind.map((g) => `${g}/*.test.ts`), exclude: inLabQueue, ...oneAtATime },
       },
     ],
   },
