@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages the labs and tests need, from Debian (the only package source besides npm).
+# chromium: the report.html browser tests (test/report/html-browser.test.ts); ~25 s to install here.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(docker.io etcd-server etcd-client busybox-static openssl iproute2 postgresql-15 procps iptables passwd openssh-server openssh-client)
+pkgs=(docker.io etcd-server etcd-client busybox-static openssl iproute2 postgresql-15 procps iptables passwd openssh-server openssh-client chromium)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

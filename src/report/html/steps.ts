@@ -51,8 +51,8 @@ export function commandsHtml(commands: readonly CommandRun[], startedAt: string 
     const exit = c.exitCode !== undefined ? String(c.exitCode) : 'none';
     const times = c.count > 1 ? `×${c.count}, until +${fmtMs(c.lastEndMs)}, ${fmtMs(c.durationMs)} in all` : fmtMs(c.durationMs);
     return `<tr class="command"><td>+${html(fmtMs(c.startMs))}${clock(c.startMs) ? `<br><span class="muted">${html(clock(c.startMs))}</span>` : ''}</td>`
-      + `<td><code>${html(prettyCommand(c.argv))}</code>${c.via ? ' <span class="muted">(through the Docker Engine API)</span>' : ''}${c.error ? `<br><span class="muted">${html(c.error)}</span>` : ''}</td>`
+      + `<td><code>${html(prettyCommand(c.argv))}</code>${c.via ? ' <span class="muted">(Docker Engine API)</span>' : ''}${c.error ? `<br><span class="muted">${html(c.error)}</span>` : ''}</td>`
       + `<td class="exit${ok ? '' : ' nonzero'}">${html(exit)}</td><td>${html(times)}</td></tr>`;
   };
-  return `<table class="commands"><thead><tr><th>Started (UTC)</th><th>Command</th><th>Exit</th><th>Took</th></tr></thead><tbody>\n${commands.map(row).join('\n')}\n</tbody></table>`;
+  return `<table class="commands"><colgroup><col class="at"><col><col class="exit"><col class="took"></colgroup><thead><tr><th>Started (UTC)</th><th>Command</th><th>Exit</th><th>Took</th></tr></thead><tbody>\n${commands.map(row).join('\n')}\n</tbody></table>`;
 }

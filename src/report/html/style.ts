@@ -39,6 +39,11 @@ tr { break-inside: avoid; }
 tr.check.failed td { background: var(--bg-bad); }
 tr.check.failed td.result { color: var(--bad); font-weight: 700; }
 tr.check.passed td.result { color: var(--ok); font-weight: 600; }
+table.commands { table-layout: fixed; }
+table.commands col.at { width: 118px; }
+table.commands td:first-child { white-space: nowrap; font-size: 12px; }
+table.commands col.exit { width: 56px; }
+table.commands col.took { width: 170px; }
 td.exit.nonzero { color: var(--bad); font-weight: 700; }
 .failures li { margin-bottom: 6px; }
 .failures { background: var(--bg-bad); border: 1px solid var(--bad); border-radius: 4px; padding: 8px 8px 8px 28px; }
