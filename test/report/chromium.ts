@@ -23,7 +23,7 @@ export interface Page {
   evaluate<T>(expression: string): Promise<T>;
   /** URLs the page asked for, the page itself included. */
   requests: string[];
-  /** The page printed to PDF as the browser prints it (Page.printToPDF), A4. */
+  /** The page printed to PDF as the browser prints it (Page.printToPDF: Letter unless the page's @page says otherwise). */
   pdf(): Promise<Buffer>;
   close(): Promise<void>;
 }
@@ -89,7 +89,7 @@ export async function openPage(chromium: string, file: string): Promise<Page> {
       return r.result.value as T;
     },
     async pdf(): Promise<Buffer> {
-      const r = await send('Page.printToPDF', { paperWidth: 8.27, paperHeight: 11.69, preferCSSPageSize: true, printBackground: true }, sessionId);
+      const r = await send('Page.printToPDF', { preferCSSPageSize: true, printBackground: true }, sessionId);
       return Buffer.from(r.data, 'base64');
     },
     async close() {

@@ -97,9 +97,13 @@ describe.skipIf(skipBrowser)('report.html in headless chromium: a run that fails
     expect(page.requests).toEqual([expect.stringMatching(/^file:\/\/.*\/report\.html$/)]);
   });
 
-  it('prints to PDF (A4, the background colours kept)', async () => {
+  it('prints to PDF, on the A4 pages its print style asks for', async () => {
     const pdf = await page.pdf();
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.length).toBeGreaterThan(10_000);
+    // The page's own @page rule (A4: 595 × 842 points) decides the paper, not the browser's default (Letter).
+    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    expect(boxes.length).toBeGreaterThan(0);
+    expect(new Set(boxes.map(String))).toEqual(new Set(['595,842']));
   });
 });
