@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
  * test can say that a page loaded nothing but itself.
  */
 export function findChromium(): string | undefined {
-  for (const name of [process.env.KDRILL_CHROMIUM, 'chromium', 'chromium-browser'].filter(Boolean) as string[]) {
+  // KDRILL_CHROMIUM, when set, is the only one tried (and so can also say "there is none").
+  for (const name of process.env.KDRILL_CHROMIUM ? [process.env.KDRILL_CHROMIUM] : ['chromium', 'chromium-browser']) {
     const r = spawnSync(name, ['--version'], { encoding: 'utf8' });
     if (r.status === 0) return name;
   }
@@ -66,7 +67,10 @@ export async function openPage(chromium: string, file: string): Promise<Page> {
   const send = (method: string, params: object = {}, sessionId?: string): Promise<any> => {
     const id = nextId++;
     toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
-    return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => waiting.delete(id) && reject(new Error(`chromium did not answer ${method} in 30 s`)), 30_000);
+      waiting.set(id, { resolve: (v) => (clearTimeout(timer), resolve(v)), reject: (e) => (clearTimeout(timer), reject(e)) });
+    });
   };
 
   const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
@@ -79,7 +83,7 @@ export async function openPage(chromium: string, file: string): Promise<Page> {
   await send('Page.enable', {}, sessionId);
   const loaded = new Promise<void>((resolve) => listeners.push((m) => m.sessionId === sessionId && m.method === 'Page.loadEventFired' && resolve()));
   await send('Page.navigate', { url: pathToFileURL(file).href }, sessionId);
-  await loaded;
+  await Promise.race([loaded, exited.then(() => Promise.reject(new Error(`chromium exited while loading ${file}: ${stderr.slice(-2000)}`)))]);
 
   return {
     requests,

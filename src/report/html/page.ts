@@ -38,11 +38,11 @@ export function renderHtml(r: RunReport, events: readonly DrillEvent[], o: HtmlO
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${html(`${HEADLINE[r.status]}: ${title}`)}</title>`,
+    `<title>${html(`${HEADLINE[r.status] ?? r.status}: ${title}`)}</title>`,
     `<style>${STYLE}</style>`,
     '</head><body>',
     `<h1>${html(title)}</h1>`,
-    `<div class="verdict ${r.status}" id="verdict" data-status="${r.status}"><strong>${HEADLINE[r.status]}</strong>${r.reason ? ` — ${html(r.reason)}` : ''}</div>`,
+    `<div class="verdict ${html(r.status)}" id="verdict" data-status="${html(r.status)}"><strong>${html(HEADLINE[r.status] ?? r.status)}</strong>${r.reason ? ` — ${html(r.reason)}` : ''}</div>`,
     factsHtml(r, o.cwd ?? process.cwd()),
   ];
 

@@ -8,7 +8,7 @@ import { valueHtml } from './values.js';
 /** What report.html says of a step it does not know (a key another reporter added): shown as data. */
 const KNOWN = new Set(['phase', 'index', 'name', 'action', 'status', 'durationMs', 'startMs', 'endMs', 'error', 'output', 'explain', 'line', 'data', 'checks', 'measures']);
 
-const statusClass = (s: string) => s.replace(/\s+/g, '-');
+const statusClass = (s: string) => html(s.replace(/\s+/g, '-'));
 
 /** One step (or steady-state check) of the run: its explanation, checks, figures, output and commands. */
 export function stepHtml(s: StepReport, commands: readonly CommandRun[], startedAt: string | undefined): string {
