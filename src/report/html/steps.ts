@@ -39,7 +39,7 @@ function checksHtml(s: StepReport): string {
       + `<td>${c.expected === undefined ? '' : `<code>${html(c.expected)}</code>`}</td><td>${c.observed === undefined ? '' : `<code>${html(c.observed)}</code>`}</td>`
       + `<td>${html(c.message)}</td></tr>`;
   };
-  return `<table class="checks"><thead><tr><th>Check</th><th>Result</th><th>Expected</th><th>Observed</th><th>Detail</th></tr></thead><tbody>\n${s.checks.map(row).join('\n')}\n</tbody></table>`;
+  return `<table class="checks"><colgroup><col class="check"><col class="result"><col class="eo"><col class="eo"><col></colgroup><thead><tr><th>Check</th><th>Result</th><th>Expected</th><th>Observed</th><th>Detail</th></tr></thead><tbody>\n${s.checks.map(row).join('\n')}\n</tbody></table>`;
 }
 
 /** The commands as a person would paste them into a shell, with their exit codes and times. */

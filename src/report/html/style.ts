@@ -39,7 +39,10 @@ tr { break-inside: avoid; }
 tr.check.failed td { background: var(--bg-bad); }
 tr.check.failed td.result { color: var(--bad); font-weight: 700; }
 tr.check.passed td.result { color: var(--ok); font-weight: 600; }
-table.commands { table-layout: fixed; }
+table.commands, table.checks { table-layout: fixed; }
+table.checks col.check { width: 24%; }
+table.checks col.result { width: 92px; }
+table.checks col.eo { width: 16%; }
 table.commands col.at { width: 118px; }
 table.commands td:first-child { white-space: nowrap; font-size: 12px; }
 table.commands col.exit { width: 56px; }
