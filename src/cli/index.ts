@@ -1,16 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { visibleLines } from '../report/escape.js';
 import { exitCodeFor, printError } from './exit.js';
 import { flushed, quietWhenReaderLeaves } from './streams.js';
+import { kdrillVersion } from './version.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 const program = new Command('kdrill')
   .description('Chaos and disaster-recovery drills for kind and kubeadm labs: run a drill, check invariants after every step, always restore.')
-  .version(pkg.version, '-v, --version')
+  .version(kdrillVersion(), '-v, --version')
   .exitOverride()
   // Usage errors quote the arguments, which may come from anywhere.
   .configureOutput({ writeErr: (s) => process.stderr.write(visibleLines(s)) })

@@ -25,7 +25,7 @@ export interface DrillOutline {
 }
 
 export type DrillEventBody =
-  | { type: 'drill.start'; drill: { name: string; title?: string; file: string }; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean; outline?: DrillOutline; monotonicMs?: number }
+  | { type: 'drill.start'; drill: { name: string; title?: string; file: string; sha256?: string }; kdrillVersion?: string; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean; outline?: DrillOutline; monotonicMs?: number }
   | { type: 'lab.up'; provider: string; name: string; created: boolean; nodes: string[]; adopted?: string }
   | { type: 'lab.down'; provider: string; name: string; removed: boolean; reason: string }
   | { type: 'lab.error'; message: string; invalidated: boolean }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe } from '../drill/read.js';
 import { UsageError } from '../engine/errors.js';
 
-/** The longest name a run folder holds (report.json, junit.xml, summary.md, timeline.svg, journal.jsonl). */
+/** The longest name a run folder holds (report.json, junit.xml, summary.md, timeline.svg, report.html, journal.jsonl). */
 const LONGEST_FILE = 'journal.jsonl';
 const NAME_MAX = 255;
 const PATH_MAX = 4096;

@@ -30,7 +30,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
   for (const e of events) {
     switch (e.type) {
       case 'drill.start':
-        Object.assign(r, { drill: e.drill, runId: e.runId, runDir: e.runDir, params: e.params, startedAt: e.t });
+        Object.assign(r, { drill: e.drill, kdrillVersion: e.kdrillVersion, runId: e.runId, runDir: e.runDir, params: e.params, startedAt: e.t });
         outline = e.outline;
         break;
       case 'lab.up':

@@ -76,7 +76,9 @@ export interface ProbeReport {
 }
 
 export interface RunReport {
-  drill: { name: string; title?: string; file: string };
+  /** `sha256`: of the drill file's bytes when the run began. */
+  drill: { name: string; title?: string; file: string; sha256?: string };
+  kdrillVersion?: string;
   runId?: string;
   runDir?: string;
   /** `incomplete`: the journal ends before drill.end (the process was killed). */

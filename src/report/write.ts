@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DrillEvent } from '../engine/events.js';
 import { writeGithubOutputs } from './github.js';
+import { renderHtml } from './html/page.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -11,7 +12,7 @@ import type { RunReport } from './types.js';
 
 /**
  * Writes every report of a finished (or cut-short) run beside its journal: report.json, junit.xml,
- * summary.md, timeline.svg (when a probe sampled), and under GitHub Actions the step summary and
+ * summary.md, timeline.svg (when a probe sampled), report.html, and under GitHub Actions the step summary and
  * the error annotations (printed through `out`).
  */
 export function writeReports(
@@ -33,6 +34,7 @@ export function writeReports(
   if (svg) write('timeline.svg', svg);
   const markdown = renderMarkdown(report, { timeline: svg ? 'timeline.svg' : undefined });
   write('summary.md', markdown);
+  write('report.html', renderHtml(report, events, { timeline: svg }));
   // The GitHub summary cannot show a file of the run: the same Markdown without the picture.
   writeGithubOutputs(report, svg ? renderMarkdown(report) : markdown, env, out);
   return { report, files };

@@ -24,7 +24,7 @@ describe('kdrill run: the restore always runs (real kdrill process)', () => {
     expect(logLines(t.log)).toEqual(['second', 'restore-1', 'restore-2']);
     const { events, runDir } = journalOf(t.reports);
     expect(events.at(-1)).toMatchObject({ type: 'drill.end', status: 'passed', exitCode: 0 });
-    for (const f of ['report.json', 'junit.xml', 'summary.md']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
+    for (const f of ['report.json', 'junit.xml', 'summary.md', 'report.html']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
   });
 
   it('a failed expectation stops the steps, the restore runs, exit 1', async () => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +19,7 @@ import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
 import { EXIT, exitCodeOfStatus, printWarnings } from '../exit.js';
 import { modules } from '../modules.js';
+import { kdrillVersion } from '../version.js';
 
 export interface RunFlags {
   set: string[];
@@ -100,7 +103,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   process.on('SIGTERM', onSignal);
 
   try {
-    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file }, runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill), monotonicMs: Math.round(events.monotonicOrigin * 1000) / 1000 });
+    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file, sha256: sha256Of(drill.file) }, kdrillVersion: kdrillVersion(), runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill), monotonicMs: Math.round(events.monotonicOrigin * 1000) / 1000 });
     const result = await engine.run();
     await tree?.done();
     const verdict = `${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}`;
@@ -126,6 +129,15 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     prompt?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The drill file's hash, for the report: which text of the drill ran (undefined if it cannot be read again). */
+function sha256Of(file: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
   }
 }
 
