@@ -256,6 +256,8 @@ export class DrillRun {
         events.emit({ type: 'log', level: 'warn', message: 'remaining steps skipped by the trainer; running the restore' });
         break;
       }
+      // A guard may have breached while the trainer read the step.
+      if (this.guards.breach) break;
       const { status, error } = await this.runStep(ctx, step, 'steps', index, true);
       if (this.guards.breach) break;
       if (status === 'passed') continue;
