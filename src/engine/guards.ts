@@ -49,9 +49,12 @@ export class GuardWatch {
     this.tripper.abort(new GuardBreachError(b));
   }
 
-  /** Starts every guard; resolves once each has polled once (a breach then means no step runs). */
-  async start(ctx: Context & { withSignal(s: AbortSignal, step?: string): Context }, guards: Guard[]): Promise<void> {
-    const signal = this.stopper.signal;
+  /**
+   * Starts every guard; resolves once each has polled once (a breach then means no step runs).
+   * `interrupt` (Ctrl-C) ends a poll under way, so that the first round does not hold up the restore.
+   */
+  async start(ctx: Context & { withSignal(s: AbortSignal, step?: string): Context }, guards: Guard[], interrupt: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([this.stopper.signal, interrupt]);
     const checkCtx = ctx.withSignal(signal);
     const firsts = guards.map((g) => {
       let first!: () => void;
@@ -64,7 +67,7 @@ export class GuardWatch {
   }
 
   private async poll(ctx: Context, g: Guard, first: () => void): Promise<void> {
-    const signal = this.stopper.signal;
+    const signal = ctx.signal;
     while (!signal.aborted && !this.breach) {
       const started = performance.now();
       let ok: boolean;

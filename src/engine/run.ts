@@ -141,7 +141,7 @@ export class DrillRun {
       events.emit({ type: 'lab.up', provider: this.lab.provider, name: this.lab.name, created, nodes: this.lab.nodes().map((n) => n.name), ...(up.adopted ? { adopted: up.adopted } : {}) });
       running = await this.startProbes(ctx);
       if (await this.steadyState(ctx, 'steady')) {
-        await this.guards.start(ctx, this.o.drill.guards);
+        await this.guards.start(ctx, this.o.drill.guards, this.o.interrupt);
         await this.steps(ctx);
       }
     } catch (err) {

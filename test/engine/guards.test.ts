@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalOf, runKdrill, tempDir } from '../helpers/kdrill.js';
+import { journalOf, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
 
 /**
  * Guards in a real kdrill process on the local lab (no docker): an http.get guard against a real HTTP
@@ -103,5 +103,27 @@ describe('guards (real kdrill, local lab, real HTTP server)', () => {
     const end = journalOf(d.runs).events.find((e) => e.type === 'guard.end')!;
     expect(end).toMatchObject({ guard: 'http.get', breached: false });
     expect(end.polls).toBeGreaterThanOrEqual(8);
+  });
+
+  it("Ctrl-C during a guard's first poll ends it at once: exit 130, the restore runs", async () => {
+    const dir = tempDir('kdg-guards-');
+    const log = path.join(dir, 'log');
+    const file = path.join(dir, 'slow-guard.yaml');
+    writeFileSync(file, [
+      'apiVersion: kdrill/v1', 'kind: Drill', 'metadata: {name: slow-guard}',
+      'guards:', '  - command: {run: [sleep, "20"], timeout: 30s}',
+      'steps:', "  - {name: first, action: exec, with: {run: [sh, -c, 'echo first >> \"$0\"', " + log + "]}}",
+      'restore:', "  - {name: restore ran, action: exec, with: {run: [sh, -c, 'echo restore >> \"$0\"', " + log + "]}}", '',
+    ].join('\n'));
+    const runs = path.join(dir, 'runs');
+    const k = spawnKdrill(['run', file, '--report-dir', runs]);
+    await waitForJournal(runs, (ev) => ev.some((e) => e.type === 'phase.start' && e.phase === 'lab'));
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = performance.now();
+    k.child.kill('SIGINT');
+    const r = await k.done;
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(lines(log)).toEqual(['restore']);
   });
 });
