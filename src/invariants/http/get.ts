@@ -74,10 +74,19 @@ export function httpGet(url: string, deadlineMs: number, signal: AbortSignal): P
     const fail = (err: Error) => {
       // The drill's own abort is not a verdict: it ends the check.
       if (signal.aborted) reject(signal.reason ?? err);
-      else resolve({ error: deadline.aborted ? `no answer within ${deadlineMs}ms` : (err as NodeJS.ErrnoException).code ?? err.message });
+      else resolve({ error: deadline.aborted ? `no answer within ${deadlineMs}ms` : words(err as NodeJS.ErrnoException) });
     };
     req.on('error', fail);
   });
+}
+
+/** A failed request in the operator's words: the code, and for TLS what to do about it. */
+function words(err: NodeJS.ErrnoException): string {
+  const code = err.code ?? err.message;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return `the server's TLS certificate is not trusted (${code}): kdrill checks it against Node's CAs (NODE_EXTRA_CA_CERTS adds one)`;
+  }
+  return code;
 }
 
 export const httpGetCheck: InvariantModule<Params> = {

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpGet, httpGetCheck, httpVerdict } from '../../../src/invariants/http/get.js';
@@ -89,5 +94,20 @@ describe('http.get against a real local server', () => {
     const pending = httpGetCheck.check({ signal: stop.signal } as never, p('/hang', { deadline: '10s' }));
     setTimeout(() => stop.abort(new Error('step aborted')), 50);
     await expect(pending).rejects.toThrow('step aborted');
+  });
+
+  it('https: a real TLS server whose certificate no CA vouches for does not hold (verification is on)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kdg-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const tls = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
+      const v = await httpGetCheck.check({ signal: new AbortController().signal } as never, httpGetCheck.params.parse({ url }));
+      expect(v).toMatchObject({ ok: false, message: `GET ${url}: the server's TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT): kdrill checks it against Node's CAs (NODE_EXTRA_CA_CERTS adds one)` });
+    } finally {
+      tls.close();
+    }
   });
 });
