@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { Modules } from '../engine/types.js';
-import { drillSchema, duration, stepSchema } from './schema.js';
+import { drillSchema, duration, positiveDuration, stepSchema } from './schema.js';
 
 type Module = { name: string; summary: string; params: z.ZodType };
 
-/** `{name: {...params, within, for}}` for each module: what an editor should offer in a check list. */
-function checkUnion(mods: Record<string, Module>): z.ZodType {
+const CHECK_TIMING = { within: duration.optional().describe('Poll until it holds, at most this long (default 30s)'), for: duration.optional().describe('It must then keep holding this long') };
+const GUARD_TIMING = { interval: positiveDuration.optional().describe('How often the guard polls during the steps (default 1s)') };
+
+/** `{name: {...params, within, for}}` for each module: what an editor should offer in a check list (a guard: `interval`). */
+function checkUnion(mods: Record<string, Module>, timing: Record<string, z.ZodType> = CHECK_TIMING): z.ZodType {
   const options = Object.values(mods).map((m) => {
-    const timing = { within: duration.optional().describe('Poll until it holds, at most this long (default 30s)'), for: duration.optional().describe('It must then keep holding this long') };
     const body = m.params instanceof z.ZodObject ? m.params.extend(timing) : z.intersection(m.params, z.object(timing));
     return z.strictObject({ [m.name]: body.describe(m.summary) });
   });
@@ -31,6 +33,7 @@ export function drillJsonSchema({ actions, invariants, probes, labs: labProvider
     lab: labs.optional().describe(drillSchema.shape.lab.description ?? ''),
     invariants: checks.optional().describe('The steady state: checked before the first step and after every step'),
     probes: z.array(checkUnion(probes).meta({ id: 'probe' })).optional(),
+    guards: z.array(checkUnion(invariants, GUARD_TIMING).meta({ id: 'guard' })).optional().describe(drillSchema.shape.guards.description ?? ''),
     steps: z.array(step).min(1),
     restore: z.array(step).optional(),
   });

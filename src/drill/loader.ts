@@ -13,7 +13,7 @@ import { drillSchema } from './schema.js';
 import { didYouMean, unknownName } from './suggest.js';
 import { outlasting } from './timing.js';
 import { knownKeys, PARSE, plainIssues, show } from './words.js';
-import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, type Check, type Drill, type ParamValue, type Step } from './types.js';
+import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, DEFAULT_GUARD_INTERVAL_MS, type Check, type Drill, type Guard, type ParamValue, type Step } from './types.js';
 import { parseOne, YamlError, type YamlText } from './yaml.js';
 
 export interface LoadOptions {
@@ -90,6 +90,7 @@ class DrillChecker {
     this.uniqueNames([...steps.map((s) => ['steps', s] as const), ...restore.map((s) => ['restore', s] as const)]);
     const drillInvariants = this.checks(drill.invariants, ['invariants'], same, lab, 'invariant');
     const drillProbes = this.checks(drill.probes, ['probes'], same, lab, 'probe') as unknown as Check<ProbeModule>[];
+    const guards = this.guards(drill.guards, lab);
     for (const s of subst) this.add(s.path, s.message);
 
     if (this.problems.length > 0) {
@@ -108,6 +109,7 @@ class DrillChecker {
       params,
       invariants: drillInvariants,
       probes: drillProbes,
+      guards,
       steps,
       restore,
       warnings: [...(restore.length > 0 ? [] : this.unrestored(steps)), ...this.warnings].sort((a, b) => a.line - b.line || a.col - b.col),
@@ -280,9 +282,43 @@ class DrillChecker {
     return out as Check[];
   }
 
-  private duration(v: unknown, p: Path): number | undefined {
+  /**
+   * `guards: [{<check>: {…params, interval}}]`: the same checks as invariants, polled every interval.
+   * A guard breaches on its first failed poll, so `within` and `for` have no meaning there.
+   */
+  private guards(list: unknown, lab: LabInfo | undefined): Guard[] {
+    if (!Array.isArray(list)) return [];
+    const registry = this.opts.modules.invariants;
+    const out: Guard[] = [];
+    const seen = new Map<string, number>();
+    list.forEach((item, i) => {
+      if (!isObj(item) || Object.keys(item).length !== 1) return;
+      const check = Object.keys(item)[0]!;
+      const itemPath: Path = ['guards', i, check];
+      const mod = registry[check];
+      if (!mod) {
+        this.add(itemPath, unknownName('check', check, Object.keys(registry)), true);
+        return;
+      }
+      const body = item[check] ?? {};
+      if (!isObj(body)) return;
+      const { interval, within, for: holdFor, ...rest } = body;
+      for (const [key, v] of [['within', within], ['for', holdFor]] as const) {
+        if (v !== undefined) this.add([...itemPath, key], 'must not be set on a guard: a guard breaches on its first failed poll (how often it polls is its interval)', true);
+      }
+      const intervalMs = this.duration(interval, [...itemPath, 'interval'], true) ?? DEFAULT_GUARD_INTERVAL_MS;
+      const params = this.moduleParams(mod, rest, itemPath, lab, itemPath, ['interval']);
+      const n = (seen.get(check) ?? 0) + 1;
+      seen.set(check, n);
+      const { line, col } = this.positions.at(itemPath, true);
+      out.push({ name: n === 1 ? check : `${check}#${n}`, check, module: mod, params, intervalMs, line, col });
+    });
+    return out;
+  }
+
+  private duration(v: unknown, p: Path, positive = false): number | undefined {
     if (v === undefined) return undefined;
-    const problem = durationProblem(v);
+    const problem = durationProblem(v, { positive });
     if (problem) this.add(p, problem);
     return problem ? undefined : parseDuration(v as string);
   }

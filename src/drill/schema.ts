@@ -104,6 +104,7 @@ export const drillSchema = z.strictObject({
   params: z.record(z.string(), paramValue).optional().describe('Defaults; override with --set name=value; use as ${params.name}'),
   invariants: z.array(checkSchema).optional().describe('The steady state: checked before the first step and after every step'),
   probes: z.array(checkSchema).optional().describe('Continuous probes sampling during the whole drill'),
+  guards: z.array(checkSchema).optional().describe('Checks polled during the steps (every interval, default 1s): the first that fails stops the steps at once, the restore runs, exit 1'),
   steps: z.array(stepSchema).min(1),
   restore: z.array(stepSchema).optional().describe('Always runs after the steps: on pass, failure, timeout and Ctrl-C'),
 });

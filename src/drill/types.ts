@@ -22,6 +22,16 @@ export interface Check<M = InvariantModule> extends Located {
   forMs: number;
 }
 
+/** A check polled during the steps: its first failure aborts the running step and the steps (the restore runs). */
+export interface Guard extends Located {
+  /** The check's name, e.g. `http.get`; `http.get#2` for a second guard of the same check. */
+  name: string;
+  check: string;
+  module: InvariantModule;
+  params: unknown;
+  intervalMs: number;
+}
+
 export interface Step extends Located {
   name: string;
   action: string;
@@ -45,11 +55,13 @@ export interface Drill {
   params: Record<string, ParamValue>;
   invariants: Check[];
   probes: Check<ProbeModule>[];
+  guards: Guard[];
   steps: Step[];
   restore: Step[];
   /** Not errors: the drill runs, but the operator should know (`file:line:col: warning: …`). */
   warnings: Array<{ file: string; line: number; col: number; message: string }>;
 }
 
+export const DEFAULT_GUARD_INTERVAL_MS = 1_000;
 export const DEFAULT_WITHIN_MS = 30_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;

@@ -37,6 +37,8 @@ export type DrillEventBody =
   | { type: 'measure'; step?: string; name: string; value: number | string; unit?: string }
   | { type: 'probe.sample'; probe: string; ok: boolean; latencyMs: number; error?: string; target?: string }
   | { type: 'probe.summary'; probe: string; ok: boolean; message: string; windows: Array<{ startMs: number; endMs: number }>; perStep: Array<{ step: string; longestMs: number; totalMs: number }>; budgetMs?: number }
+  | { type: 'guard.breach'; guard: string; message: string; expected?: string; observed?: string; line?: number; step?: string; source: 'guard' | 'probe' }
+  | { type: 'guard.end'; guard: string; polls: number; breached: boolean }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'interrupt'; signal: string; count: number }
   | { type: 'drill.end'; status: DrillStatus; exitCode: number; durationMs: number; reason?: string; restoreNotRun?: string[] };

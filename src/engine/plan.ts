@@ -18,6 +18,10 @@ export function planDrill(drill: Drill, lab: Lab, runDir: string, only?: string)
     out.push('', 'steady state (before the first step, after every step, after the restore):');
     out.push(...checksPlan(drill.invariants, ctx));
   }
+  if (drill.guards.length) {
+    out.push('', 'guards (polled during the steps; the first failure stops them, the restore runs):');
+    for (const g of drill.guards) out.push(`  ${g.name} (every ${formatDuration(g.intervalMs)})`, ...indent(g.module.plan(g.params, ctx), 4));
+  }
   const steps = only ? drill.steps.filter((s) => s.name === only) : drill.steps;
   out.push('', 'steps:');
   steps.forEach((s, i) => out.push(...stepPlan(s, i, steps.length, ctx)));

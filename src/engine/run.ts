@@ -4,6 +4,7 @@ import type { Lab, LabEnv, SafetyNet } from '../labs/types.js';
 import type { CommandRunner } from '../exec/runner.js';
 import { timeoutSignal } from '../exec/timer.js';
 import { evaluateChecks } from './checks.js';
+import { GuardWatch, type Breach } from './guards.js';
 import { createContext } from './context.js';
 import { errorMessage, LabError } from './errors.js';
 import { lockLab } from './lock.js';
@@ -36,9 +37,9 @@ export interface EngineResult {
 
 
 /**
- * The run lifecycle, in one place: lab up → probes → steady state → steps (each followed by its
- * expectations and the invariants) → restore (always; every step even after a failure) → steady
- * state again → probes judged → lab down.
+ * The run lifecycle, in one place: lab up → probes → steady state → guards → steps (each followed
+ * by its expectations and the invariants; a guard's breach aborts them) → guards stopped → restore
+ * (always; every step even after a failure) → steady state again → probes judged → lab down.
  */
 export class DrillRun {
   private status: DrillStatus = 'passed';
@@ -52,6 +53,8 @@ export class DrillRun {
   private started = performance.now();
   private cpuAtStart = process.cpuUsage();
   private eluAtStart = nodePerformance.eventLoopUtilization();
+  private guards = new GuardWatch((b) => this.breached(b));
+  private currentStep?: string;
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -137,12 +140,17 @@ export class DrillRun {
       this.labUp = true;
       events.emit({ type: 'lab.up', provider: this.lab.provider, name: this.lab.name, created, nodes: this.lab.nodes().map((n) => n.name), ...(up.adopted ? { adopted: up.adopted } : {}) });
       running = await this.startProbes(ctx);
-      if (await this.steadyState(ctx, 'steady')) await this.steps(ctx);
+      if (await this.steadyState(ctx, 'steady')) {
+        await this.guards.start(ctx, this.o.drill.guards, this.o.interrupt);
+        await this.steps(ctx);
+      }
     } catch (err) {
       this.fail(err);
       // A lab that failed (or was interrupted) half-way up is removed: what it made carries its label.
       if (!this.labUp) created = true;
     }
+    // Guards watch the steps only: the restore is what repairs what they saw.
+    for (const g of await this.guards.stop()) events.emit({ type: 'guard.end', ...g });
     if (this.labUp) {
       await this.restore(ctx);
       // Like the restore, the check that the lab is back is not cut short by a first Ctrl-C.
@@ -201,9 +209,20 @@ export class DrillRun {
   private async startProbes(ctx: Context): Promise<Array<{ name: string; probe: RunningProbe }>> {
     const out: Array<{ name: string; probe: RunningProbe }> = [];
     for (const spec of this.o.drill.probes) {
-      out.push({ name: spec.name, probe: await spec.module.start(ctx, spec.params) });
+      // A probe with `abort: true` breaches like a guard when its budget is exceeded.
+      const breach = (v: { message: string; expected?: string; observed?: string }) => this.guards.trip({ guard: spec.name, ...v, line: spec.line, source: 'probe' });
+      out.push({ name: spec.name, probe: await spec.module.start(ctx, spec.params, { breach }) });
     }
     return out;
+  }
+
+  /** A guard breached: the verdict says so (it outranks a step that failed before), then the steps are aborted. */
+  private breached(b: Breach): void {
+    this.o.events.emit({ type: 'guard.breach', ...b, step: this.currentStep });
+    if (this.status === 'passed' || this.status === 'failed') {
+      this.status = 'failed';
+      this.reason = `aborted by guard: ${b.guard} — ${b.message}`;
+    }
   }
 
   private async stopProbe(name: string, probe: RunningProbe): Promise<void> {
@@ -232,12 +251,15 @@ export class DrillRun {
     const steps = this.o.only ? drill.steps.filter((s) => s.name === this.o.only) : drill.steps;
     events.emit({ type: 'phase.start', phase: 'steps' });
     for (const [index, step] of steps.entries()) {
-      if (this.o.interrupt.aborted) break;
+      if (this.o.interrupt.aborted || this.guards.breach) break;
       if (this.o.beforeStep && !(await this.o.beforeStep(step, 'steps', index, steps.length, this.plan(step)))) {
         events.emit({ type: 'log', level: 'warn', message: 'remaining steps skipped by the trainer; running the restore' });
         break;
       }
+      // A guard may have breached while the trainer read the step.
+      if (this.guards.breach) break;
       const { status, error } = await this.runStep(ctx, step, 'steps', index, true);
+      if (this.guards.breach) break;
       if (status === 'passed') continue;
       if (status === 'interrupted') break;
       if (this.o.onFailure) await this.o.onFailure(step, error ?? status);
@@ -271,7 +293,8 @@ export class DrillRun {
     // Whatever the step's timeout, it becomes a timer: a throw here, outside the try, would skip
     // the rest of the restore and lab down.
     const timeout = timeoutSignal(step.timeoutMs);
-    const signal = interruptible ? AbortSignal.any([this.o.interrupt, timeout]) : timeout;
+    const signal = interruptible ? AbortSignal.any([this.o.interrupt, timeout, this.guards.signal]) : timeout;
+    if (interruptible) this.currentStep = step.name;
     const ctx = base.withSignal(signal, step.name);
     let status: StepStatus = 'passed';
     let error: string | undefined;
@@ -279,17 +302,18 @@ export class DrillRun {
     try {
       result = await step.module.run(ctx, step.params);
     } catch (err) {
+      const guarded = interruptible && !this.o.interrupt.aborted && this.guards.signal.aborted;
       if (interruptible && this.o.interrupt.aborted) status = 'interrupted';
-      else if (timeout.aborted) status = 'timeout';
+      else if (timeout.aborted && !guarded) status = 'timeout';
       else status = 'failed';
-      error = status === 'timeout' ? `timed out after ${step.timeoutMs}ms` : status === 'interrupted' ? 'interrupted' : errorMessage(err);
+      error = status === 'timeout' ? `timed out after ${step.timeoutMs}ms` : status === 'interrupted' ? 'interrupted' : guarded ? errorMessage(this.guards.signal.reason) : errorMessage(err);
       if (status !== 'interrupted') {
         if (err instanceof LabError) this.fail(err);
         else this.setStatus('failed', `${phase === 'restore' ? 'restore ' : ''}step "${step.name}" ${status === 'timeout' ? 'timed out' : 'failed'}: ${error}`);
       } else this.fail(err);
     }
     if (status === 'passed') {
-      const checkCtx = base.withSignal(interruptible ? this.o.interrupt : new AbortController().signal, step.name);
+      const checkCtx = base.withSignal(interruptible ? AbortSignal.any([this.o.interrupt, this.guards.signal]) : new AbortController().signal, step.name);
       try {
         const outcomes = [
           ...(await evaluateChecks(checkCtx, step.expect, 'expect', phase)),
@@ -303,10 +327,11 @@ export class DrillRun {
         }
       } catch (err) {
         status = this.o.interrupt.aborted ? 'interrupted' : 'failed';
-        error = errorMessage(err);
+        error = !this.o.interrupt.aborted && interruptible && this.guards.signal.aborted ? errorMessage(this.guards.signal.reason) : errorMessage(err);
         this.fail(err, step.name);
       }
     }
+    if (interruptible) this.currentStep = undefined;
     events.emit({
       type: 'step.end', phase, index, name: step.name, status, line: step.line,
       durationMs: Math.round(performance.now() - started), error,

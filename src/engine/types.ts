@@ -110,7 +110,13 @@ export interface ProbeModule<P = any> {
   /** Why it needs etcd over gRPC and cannot run through etcdctl in the nodes (`validate` says so on such a lab). */
   grpcOnly?: string;
   plan(params: P, ctx: PlanContext): string[];
-  start(ctx: Context, params: P): Promise<RunningProbe>;
+  start(ctx: Context, params: P, hooks?: ProbeHooks): Promise<RunningProbe>;
+}
+
+/** What the engine offers a running probe. */
+export interface ProbeHooks {
+  /** The probe's budget is exceeded and it was asked to abort (`abort: true`): stop the steps now, like a guard. */
+  breach(verdict: { message: string; expected?: string; observed?: string }): void;
 }
 
 export interface RunningProbe {

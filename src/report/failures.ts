@@ -21,6 +21,10 @@ export function failuresOf(r: RunReport, labErrors: ReadonlyArray<{ message: str
       out.push({ kind, step: s.name, line: s.line, message: s.error ?? (s.status === 'timeout' ? 'timed out' : 'failed') });
     }
   }
+  for (const g of r.guards.filter((x) => x.breached)) {
+    const when = g.step !== undefined ? `during step "${g.step}"` : 'before a step ran';
+    out.push({ kind: 'guard', check: g.guard, line: g.line, message: `aborted by guard: ${g.guard} — ${g.message ?? 'breached'} (${when})`, expected: g.expected, observed: g.observed });
+  }
   for (const p of r.probes) {
     if (p.ok !== false) continue;
     const over = p.budgetMs !== undefined && p.longestMs > p.budgetMs;

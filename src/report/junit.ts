@@ -36,7 +36,7 @@ function stepCase(r: RunReport, s: StepReport): Case {
     case 'interrupted':
       return { ...base, kind: 'error', body: `<error${attrs({ message: 'interrupted', type: 'interrupted' })}>${xmlText(s.error ?? 'the step was interrupted before it finished')}</error>` };
     default: {
-      const type = s.status === 'timeout' ? 'timeout' : failures.some((f) => f.check) ? 'expectation' : 'action';
+      const type = s.status === 'timeout' ? 'timeout' : s.error?.startsWith('aborted by guard: ') ? 'guard' : failures.some((f) => f.check) ? 'expectation' : 'action';
       const list = failures.length > 0 ? failures : [{ message: s.error ?? s.status }];
       const text = list.map(failureText).join('\n\n');
       return { ...base, kind: 'failure', body: `<failure${attrs({ message: list[0]!.message, type })}>${xmlText(text)}</failure>` };
@@ -53,6 +53,14 @@ export function renderJunit(r: RunReport, cwd = process.cwd()): string {
       name: `probe: ${p.probe}`, ms: 0, kind: f ? 'failure' : 'passed',
       body: f ? `<failure${attrs({ message: f.message, type: 'probe' })}>${xmlText(failureText(f))}</failure>` : '',
       out: p.message,
+    });
+  }
+  for (const g of r.guards) {
+    const f = r.failures.find((x) => x.kind === 'guard' && x.check === g.guard);
+    cases.push({
+      name: `guard: ${g.guard}`, ms: 0, line: g.line, kind: f ? 'failure' : 'passed',
+      body: f ? `<failure${attrs({ message: f.message, type: 'guard' })}>${xmlText(failureText(f))}</failure>` : '',
+      out: g.polls !== undefined ? `${g.polls} poll${g.polls === 1 ? '' : 's'}` : undefined,
     });
   }
   for (const f of r.failures.filter((x) => x.kind === 'lab' || x.kind === 'interrupted')) {

@@ -80,6 +80,17 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
     out.push('');
   }
 
+  if (r.guards.length) {
+    out.push('## Guards', '', '| Guard | Polls | Verdict |', '|---|---|---|');
+    for (const g of r.guards) {
+      const verdict = g.breached
+        ? `**BREACHED**${g.step !== undefined ? ` during ${text(`"${g.step}"`)}` : ' before a step ran'}: ${text(g.message ?? '')}${g.stopMs !== undefined ? ` (the step stopped ${fmtMs(g.stopMs)} later)` : ''}`
+        : 'held';
+      out.push(`| ${cell(text(g.guard))} | ${g.polls ?? ''} | ${cell(verdict)} |`);
+    }
+    out.push('');
+  }
+
   if (r.restoreNotRun.length && r.status !== 'passed') {
     out.push('## Restore steps that did not run', '', 'The lab may not be whole: run these by hand, or remove the lab.', '');
     out.push(...r.restoreNotRun.map((n) => `- ${text(n)}`), '');

@@ -10,7 +10,7 @@ import { FINAL_NAME, STEADY_NAME, type ReportPhase, type RunReport, type StepRep
 export function summarize(events: readonly DrillEvent[]): RunReport {
   const r: RunReport = {
     drill: { name: '(unknown)', file: '' }, status: 'incomplete', durationMs: events.at(-1)?.ms ?? 0,
-    params: {}, steps: [], failures: [], measures: [], probes: [], restoreNotRun: [], interrupts: [],
+    params: {}, steps: [], failures: [], measures: [], probes: [], guards: [], restoreNotRun: [], interrupts: [],
   };
   let outline: DrillOutline | undefined;
   let open: StepReport | undefined; // the step (or steady-state phase) running now
@@ -74,6 +74,19 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
         if (e.step !== undefined) stepNamed(e.step)?.measures.push(m);
         break;
       }
+      case 'guard.breach': {
+        const { type: _t, t: _wall, ms, seq: _seq, ...b } = e;
+        const g = r.guards.find((x) => x.guard === e.guard);
+        if (g) Object.assign(g, b, { breached: true, atMs: ms });
+        else r.guards.push({ ...b, breached: true, atMs: ms });
+        break;
+      }
+      case 'guard.end': {
+        const g = r.guards.find((x) => x.guard === e.guard);
+        if (g) g.polls = e.polls;
+        else r.guards.push({ guard: e.guard, source: 'guard', breached: e.breached, polls: e.polls });
+        break;
+      }
       case 'interrupt':
         r.interrupts.push({ signal: e.signal, count: e.count, atMs: e.ms });
         break;
@@ -94,6 +107,10 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
   // A restore step cut short counts as not run: the lab is not known to be whole again.
   r.restoreNotRun = r.steps.filter((s) => s.phase === 'restore' && (s.status === 'not run' || s.status === 'interrupted')).map((s) => s.name);
   r.probes = collectProbes(events, r.steps);
+  for (const g of r.guards) {
+    const aborted = g.step !== undefined ? r.steps.find((s) => s.phase === 'steps' && s.name === g.step) : undefined;
+    if (aborted?.endMs !== undefined && g.atMs !== undefined) g.stopMs = Math.round(aborted.endMs - g.atMs);
+  }
   r.failures = failuresOf(r, labErrors);
   return r;
 }

@@ -42,7 +42,7 @@ export interface StepReport {
   measures: MeasureReport[];
 }
 
-export type FailureKind = 'steady-state' | 'step' | 'restore' | 'final-state' | 'probe' | 'lab' | 'interrupted';
+export type FailureKind = 'steady-state' | 'step' | 'restore' | 'final-state' | 'probe' | 'guard' | 'lab' | 'interrupted';
 
 /** Why the drill did not pass, each in the operator's words; a failed check keeps expected/observed. */
 export interface FailureReport {
@@ -75,6 +75,24 @@ export interface ProbeReport {
   perStep: Array<{ step: string; longestMs: number; totalMs: number }>;
 }
 
+/** A guard of the drill (or a probe with `abort: true`) and whether it breached. */
+export interface GuardReport {
+  guard: string;
+  source: 'guard' | 'probe';
+  breached: boolean;
+  /** Polls made (a guard's own; undefined for a probe). */
+  polls?: number;
+  message?: string;
+  expected?: string;
+  observed?: string;
+  line?: number;
+  /** The step running when it breached (none: before the first step, or between steps). */
+  step?: string;
+  atMs?: number;
+  /** From the breach to the end of the step it aborted: how fast the step stopped. */
+  stopMs?: number;
+}
+
 export interface RunReport {
   /** `sha256`: of the drill file's bytes when the run began. */
   drill: { name: string; title?: string; file: string; sha256?: string };
@@ -94,6 +112,7 @@ export interface RunReport {
   failures: FailureReport[];
   measures: MeasureReport[];
   probes: ProbeReport[];
+  guards: GuardReport[];
   /** Restore steps that never ran (second Ctrl-C, or a killed process). */
   restoreNotRun: string[];
   interrupts: Array<{ signal: string; count: number; atMs: number }>;

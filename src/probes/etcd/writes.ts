@@ -4,6 +4,7 @@ import { duration, positiveDuration } from '../../drill/schema.js';
 import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { etcdErrorMessage, within, type EtcdClient } from '../../clients/etcd/client.js';
+import { GapAlarm } from '../gap-alarm.js';
 import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../windows.js';
 import { need } from '../../labs/types.js';
 
@@ -12,6 +13,7 @@ const params = z.strictObject({
   maxUnavailable: duration.default('3s').describe('Fail the drill when writes are unavailable longer than this at once'),
   key: z.string().min(1).default('kdrill/probe/writes').describe('The key written (its value: a sequence number)'),
   attemptDeadline: positiveDuration.default('500ms').describe('Deadline of one attempt on one member'),
+  abort: z.boolean().default(false).describe('Also a guard: when a write gap exceeds maxUnavailable, stop the steps at once (the restore runs) instead of failing only at the end'),
 });
 type Params = z.output<typeof params>;
 
@@ -25,8 +27,8 @@ export const etcdWrites: ProbeModule<Params> = {
   params,
   requires: ['etcd'],
   grpcOnly: 'ten writes a second through docker exec would measure docker exec, not etcd',
-  plan: (p) => [`every ${p.interval}: etcd Put ${p.key} (last good member first, others on failure, ${p.attemptDeadline} deadline each); fail if writes stop for more than ${p.maxUnavailable}`],
-  async start(ctx, p) {
+  plan: (p) => [`every ${p.interval}: etcd Put ${p.key} (last good member first, others on failure, ${p.attemptDeadline} deadline each); ${p.abort ? 'stop the steps at once' : 'fail'} if writes stop for more than ${p.maxUnavailable}`],
+  async start(ctx, p, hooks) {
     const etcd = need(ctx.lab, 'etcd');
     const nodes = etcd.members().map((e) => e.node);
     const clients = new Map<string, EtcdClient>();
@@ -37,6 +39,7 @@ export const etcdWrites: ProbeModule<Params> = {
     let lastGood = nodes[0]!;
     let seq = 0;
     let stopped = false;
+    const alarm = p.abort && hooks ? new GapAlarm(parseDuration(p.maxUnavailable)!, () => ctx.events.now(), hooks.breach) : undefined;
 
     const tick = async (attemptMs: number): Promise<void> => {
       const ms = ctx.events.now();
@@ -51,6 +54,7 @@ export const etcdWrites: ProbeModule<Params> = {
           lastGood = node;
           const latencyMs = ctx.events.now() - ms;
           samples.push({ ms, ok: true, latencyMs });
+          alarm?.record(ms, true);
           ctx.events.emit({ type: 'probe.sample', probe: 'etcd.writes', ok: true, latencyMs: Math.round(latencyMs * 10) / 10, target: node });
           return;
         } catch (err) {
@@ -60,6 +64,7 @@ export const etcdWrites: ProbeModule<Params> = {
       }
       const latencyMs = ctx.events.now() - ms;
       samples.push({ ms, ok: false, latencyMs });
+      alarm?.record(ms, false);
       ctx.events.emit({ type: 'probe.sample', probe: 'etcd.writes', ok: false, latencyMs: Math.round(latencyMs * 10) / 10, error: errors.join('; '), target: order[errors.length - 1] });
     };
 
@@ -76,6 +81,7 @@ export const etcdWrites: ProbeModule<Params> = {
     return {
       async stop() {
         stopped = true;
+        alarm?.stop();
         await loop;
         const budgetMs = parseDuration(p.maxUnavailable)!;
         // A window still open at the end is a real outage or one slow last write: one more write,

@@ -7,6 +7,7 @@ import { KubeApiError } from '../../clients/kube/types.js';
 import { parseDuration } from '../../drill/duration.js';
 import { duration, positiveDuration } from '../../drill/schema.js';
 import type { ProbeModule } from '../../engine/types.js';
+import { GapAlarm } from '../gap-alarm.js';
 import { budgetVerdict, gapsPerStep, unavailableWindows, type WriteSample } from '../windows.js';
 
 const params = z.strictObject({
@@ -14,6 +15,7 @@ const params = z.strictObject({
   timeout: positiveDuration.default('2s').describe('An attempt not answered within this counts as failed'),
   maxUnavailable: duration.default('30s').describe('Fail the drill when writes are unavailable longer than this at a stretch'),
   namespace: z.string().min(1).default('default').describe('Where the probe writes its ConfigMap'),
+  abort: z.boolean().default(false).describe('Also a guard: when a write gap exceeds maxUnavailable, stop the steps at once (the restore runs) instead of failing only at the end'),
 });
 type Params = z.infer<typeof params>;
 
@@ -25,8 +27,8 @@ export const k8sWrites: ProbeModule<Params> = {
   summary: 'measures Kubernetes API write availability (a ConfigMap written every interval)',
   params,
   requires: ['kubernetes'],
-  plan: (p) => [`every ${p.interval}: PUT ${apiPaths.configMap(p.namespace, 'kdrill-writes-<random>')} (POST on first), each within ${p.timeout}; fails above ${p.maxUnavailable} unavailable at a stretch`],
-  async start(ctx, p) {
+  plan: (p) => [`every ${p.interval}: PUT ${apiPaths.configMap(p.namespace, 'kdrill-writes-<random>')} (POST on first), each within ${p.timeout}; ${p.abort ? 'stops the steps at once' : 'fails'} above ${p.maxUnavailable} unavailable at a stretch`],
+  async start(ctx, p, hooks) {
     const client = await kubeOf(ctx.lab).client();
     const name = `kdrill-writes-${randomBytes(4).toString('hex')}`;
     const timeoutMs = parseDuration(p.timeout)!;
@@ -36,6 +38,7 @@ export const k8sWrites: ProbeModule<Params> = {
     const samples: WriteSample[] = [];
     let exists = false;
     let seq = 0;
+    const alarm = p.abort && hooks ? new GapAlarm(parseDuration(p.maxUnavailable)!, () => ctx.events.now(), hooks.breach) : undefined;
 
     const attempt = async (): Promise<void> => {
       const ms = ctx.events.now();
@@ -48,6 +51,7 @@ export const k8sWrites: ProbeModule<Params> = {
         }
         const latencyMs = ctx.events.now() - ms;
         samples.push({ ms, ok: true, latencyMs });
+        alarm?.record(ms, true);
         ctx.events.emit({ type: 'probe.sample', probe: NAME, ok: true, latencyMs: Math.round(latencyMs) });
       } catch (err) {
         if (stop.signal.aborted) return;
@@ -55,6 +59,7 @@ export const k8sWrites: ProbeModule<Params> = {
         if (err instanceof KubeApiError && err.status === 404) exists = false;
         const latencyMs = ctx.events.now() - ms;
         samples.push({ ms, ok: false, latencyMs });
+        alarm?.record(ms, false);
         ctx.events.emit({ type: 'probe.sample', probe: NAME, ok: false, latencyMs: Math.round(latencyMs), error: (err as Error).message });
       }
     };
@@ -70,6 +75,7 @@ export const k8sWrites: ProbeModule<Params> = {
     return {
       async stop() {
         stop.abort();
+        alarm?.stop();
         await loop;
         await client.deleteConfigMap(p.namespace, name, { timeoutMs }).catch(() => {});
         const windows = unavailableWindows(samples);

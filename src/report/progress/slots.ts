@@ -141,6 +141,9 @@ export class ProgressSlots {
       case 'interrupt':
         this.line(e.count === 1 ? `! ${e.signal}: stopping the running step, then the restore (again to exit at once)` : `! ${e.signal} again: exiting now`);
         break;
+      case 'guard.breach':
+        this.line(`✖ guard ${e.guard} breached: ${e.message}; stopping the steps, then the restore`);
+        break;
       case 'probe.summary':
         this.start('probes');
         if (!e.ok) this.failedChecks++;

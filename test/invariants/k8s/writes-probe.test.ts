@@ -44,4 +44,25 @@ describe('k8s.writes probe against the fake API server (test double)', () => {
     expect(v.ok).toBe(false);
     expect(v.message).toMatch(/longest write gap .*budget 100ms: exceeded/);
   });
+
+  it('abort: true breaches at once, a budget after the first failed write, and only once', async () => {
+    const { ctx, events } = contextFor(fakeKubeLab(api.kubeconfig));
+    const mod = probes['k8s.writes']!;
+    const breaches: Array<{ ms: number; message: string }> = [];
+    const running = await mod.start(ctx, mod.params.parse({ interval: '50ms', timeout: '100ms', maxUnavailable: '300ms', abort: true }), {
+      breach: (v) => breaches.push({ ms: events.now(), message: v.message }),
+    });
+    await delay(150);
+    api.state.writes = 'error';
+    await delay(700);
+    api.state.writes = 'ok';
+    await delay(150);
+    await running.stop();
+    expect(breaches).toHaveLength(1);
+    const firstFail = events.events.find((e) => e.type === 'probe.sample' && !e.ok)!;
+    const began = firstFail.ms - (firstFail.type === 'probe.sample' ? firstFail.latencyMs : 0);
+    expect(breaches[0]!.ms - began).toBeGreaterThanOrEqual(295);
+    expect(breaches[0]!.ms - began).toBeLessThan(450);
+    expect(breaches[0]!.message).toMatch(/^writes unavailable for \d+ms and counting: over the budget of 300ms \(abort: true\)$/);
+  });
 });
