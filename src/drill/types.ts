@@ -33,6 +33,14 @@ export interface Step extends Located {
   continueOnFailure: boolean;
 }
 
+export interface Budgets {
+  detectionMs?: number;
+  writeGapMs?: number;
+  recoveryMs?: number;
+  rpoKeys?: number;
+  rpoRevisions?: number;
+}
+
 export interface Drill {
   file: string;
   dir: string;
@@ -47,6 +55,8 @@ export interface Drill {
   probes: Check<ProbeModule>[];
   steps: Step[];
   restore: Step[];
+  /** Bounds on the recovery figures (src/engine/budgets.ts). */
+  budgets: Budgets;
   /** Not errors: the drill runs, but the operator should know (`file:line:col: warning: …`). */
   warnings: Array<{ file: string; line: number; col: number; message: string }>;
 }

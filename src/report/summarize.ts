@@ -1,7 +1,8 @@
 import type { DrillEvent, DrillOutline } from '../engine/events.js';
 import { failuresOf } from './failures.js';
+import { figuresOf } from './figures.js';
 import { collectProbes } from './probes.js';
-import { FINAL_NAME, STEADY_NAME, type ReportPhase, type RunReport, type StepReport } from './types.js';
+import { FINAL_NAME, STEADY_NAME, type BudgetReport, type ReportPhase, type RunReport, type StepReport } from './types.js';
 
 /**
  * The whole run as one value, from its events alone (a live run's, or a journal read back).
@@ -15,6 +16,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
   let outline: DrillOutline | undefined;
   let open: StepReport | undefined; // the step (or steady-state phase) running now
   const labErrors: Array<{ message: string; invalidated: boolean }> = [];
+  const budgets: BudgetReport[] = [];
   const close = (ms: number) => {
     if (open && (open.phase === 'steady' || open.phase === 'final')) {
       open.endMs = ms;
@@ -53,7 +55,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
         break;
       case 'step.start':
         close(e.ms);
-        open = { ...blank(asPhase(e.phase), e.index, e.name, e.ms), action: e.action, explain: e.explain, line: e.line };
+        open = { ...blank(asPhase(e.phase), e.index, e.name, e.ms), action: e.action, explain: e.explain, line: e.line, ...(e.undoneBy ? { undoneBy: e.undoneBy } : {}) };
         r.steps.push(open);
         break;
       case 'step.end': {
@@ -72,6 +74,11 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
         const m = { step: e.step, name: e.name, value: e.value, unit: e.unit };
         r.measures.push(m);
         if (e.step !== undefined) stepNamed(e.step)?.measures.push(m);
+        break;
+      }
+      case 'budget': {
+        const { type: _t, t: _wall, ms: _ms, seq: _seq, ...b } = e;
+        budgets.push(b);
         break;
       }
       case 'interrupt':
@@ -94,6 +101,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
   // A restore step cut short counts as not run: the lab is not known to be whole again.
   r.restoreNotRun = r.steps.filter((s) => s.phase === 'restore' && (s.status === 'not run' || s.status === 'interrupted')).map((s) => s.name);
   r.probes = collectProbes(events, r.steps);
+  r.figures = figuresOf(r.steps, r.probes, r.measures, budgets);
   r.failures = failuresOf(r, labErrors);
   return r;
 }
