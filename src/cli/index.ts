@@ -58,6 +58,18 @@ program
   });
 
 program
+  .command('history')
+  .description('each drill\'s runs with their recovery figures (detection, write gap, recovery, RPO) and the trend against the median of earlier runs')
+  .argument('[dir]', 'folder of runs (kdrill run --report-dir)', 'runs')
+  .option('--json', 'print the runs, trends and regressions as JSON')
+  .option('--html <file>', 'write one self-contained page with a chart per figure')
+  .option('--fail-on-regression <percent>', 'exit 1 when the last run of a drill is worse than the median of its earlier runs by more than this, e.g. 25%')
+  .action(async (dir: string, opts) => {
+    const { historyCommand } = await import('./commands/history.js');
+    process.exitCode = await historyCommand(dir, opts);
+  });
+
+program
   .command('schema')
   .description('print the JSON Schema of the drill format (committed as schema/drill.schema.json)')
   .action(async () => {

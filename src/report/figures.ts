@@ -32,7 +32,9 @@ export function figuresOf(steps: readonly StepReport[], probes: readonly ProbeRe
     }
     const until = endMs ?? from?.endMs ?? Math.max(f.endMs ?? 0, ...probes.flatMap((p) => p.windows.map((w) => w.endMs)));
     const gap = longestWithin(probes, f.startMs!, until);
+    // With a probe running and no window in the fault's span, the gap was 0; without a probe, unknown.
     if (gap) Object.assign(out, { writeGapMs: gap.ms, writeGapProbe: gap.probe });
+    else if (probes.length) out.writeGapMs = 0;
     // The RPO belongs to the fault when a step from the fault to its recovery measured it.
     const span = new Set(ordered.slice(i, from ? ordered.indexOf(from) + 1 : undefined).map((s) => s.name));
     Object.assign(out, rpoOf(measures.filter((m) => m.step !== undefined && span.has(m.step))));
