@@ -27,8 +27,8 @@ describe('history math', () => {
     ['recoveryMs', [3000, 3200, 2800, 4100], 0.25, ['d: recovery 4.1s is 37% over the median of the 3 earlier runs (3.0s), more than 25%']],
     ['recoveryMs', [3000, 3200, 2800, 3700], 0.25, []], // +23%: within
     ['recoveryMs', [3000, 3200, 2800, 2000], 0.25, []], // better
-    ['detectionMs', [200, 210, 300], 0.25, []], // +46%, but 95 ms: under the 100 ms of noise
-    ['detectionMs', [200, 210, 400], 0.25, ['d: detection 400ms is 95% over the median of the 2 earlier runs (205ms), more than 25%']],
+    ['detectionMs', [200, 210, 700], 0.25, []], // +241%, but 495 ms: under the 500 ms of noise
+    ['detectionMs', [200, 210, 705], 0.25, ['d: detection 705ms is 244% over the median of the 2 earlier runs (205ms), more than 25%']],
     ['writeGapMs', [0, 0, 1500], 0.25, ['d: write gap 1.5s is over the median of the 2 earlier runs (0ms), more than 25%']],
     ['rpoKeys', [0, 0, 0], 0.25, []],
     ['rpoKeys', [4, undefined, 9], 0.25, ['d: RPO keys 9 keys is 125% over the median of the 1 earlier run (4 keys), more than 25%']],
@@ -53,8 +53,8 @@ describe('reading a runs folder', () => {
     writeFileSync(path.join(dir, rel), text);
   };
   const report = (startedAt: string, figures: object) => JSON.stringify({ reportVersion: 1, drill: { name: 'lose-one', file: 'x' }, status: 'passed', durationMs: 9000, startedAt, figures });
-  put('lose-one/b/report.json', report('2026-01-02T00:00:00.000Z', { faults: [], recoveryMs: 1100, budgets: [] }));
-  put('lose-one/a/report.json', report('2026-01-01T00:00:00.000Z', { faults: [], recoveryMs: 1000, budgets: [] }));
+  put('lose-one/b/report.json', report('2026-01-02T00:00:00.000Z', { faults: [], recoveryMs: 11_000, budgets: [] }));
+  put('lose-one/a/report.json', report('2026-01-01T00:00:00.000Z', { faults: [], recoveryMs: 10_000, budgets: [] }));
   put('lose-one/c/report.json', '{"drill": {"name": "lose-one"'); // cut short while written
   put('lose-one/d/report.json', '{"drill": "<script>", "status": 3}');
   put('lose-one/e/notes.txt', 'no report here');
@@ -64,7 +64,7 @@ describe('reading a runs folder', () => {
   it('every good run, oldest first, and a warning for each broken folder', () => {
     const h = readHistory(dir);
     expect([...h.drills.keys()].sort()).toEqual(['cp-node-loss', 'lose-one']);
-    expect(h.drills.get('lose-one')!.map((r) => [path.basename(r.dir), r.recoveryMs])).toEqual([['a', 1000], ['b', 1100]]);
+    expect(h.drills.get('lose-one')!.map((r) => [path.basename(r.dir), r.recoveryMs])).toEqual([['a', 10_000], ['b', 11_000]]);
     expect(h.warnings.map((w) => w.replace(dir, '<dir>'))).toEqual([
       '<dir>/hello/k: no report.json: read from journal.jsonl (passed)',
       expect.stringMatching(/^<dir>\/lose-one\/c: skipped: report.json is not JSON/),
@@ -81,15 +81,15 @@ describe('reading a runs folder', () => {
     const table = await runKdrill(['history', dir]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/lose-one \(2 runs;/);
-    expect(table.stdout).toMatch(/1\.1s \(\+10%\)/);
+    expect(table.stdout).toMatch(/11s \(\+10%\)/);
     expect(table.stderr).toMatch(/lose-one\/c: skipped/);
 
     const json = await runKdrill(['history', dir, '--json', '--fail-on-regression', '5%']);
     expect(json.code).toBe(1);
     const parsed = JSON.parse(json.stdout);
     expect(parsed.drills.find((d: { drill: string }) => d.drill === 'lose-one').runs).toHaveLength(2);
-    expect(parsed.regressions.map((r: { message: string }) => r.message)).toEqual(['lose-one: recovery 1.1s is 10% over the median of the 1 earlier run (1.0s), more than 5%']);
-    expect(json.stderr).toContain('regression: lose-one: recovery 1.1s is 10% over');
+    expect(parsed.regressions.map((r: { message: string }) => r.message)).toEqual(['lose-one: recovery 11s is 10% over the median of the 1 earlier run (10s), more than 5%']);
+    expect(json.stderr).toContain('regression: lose-one: recovery 11s is 10% over');
 
     expect((await runKdrill(['history', dir, '--fail-on-regression', '25%'])).code).toBe(0);
     expect((await runKdrill(['history', dir, '--fail-on-regression', 'lots'])).code).toBe(2);
