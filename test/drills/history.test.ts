@@ -66,4 +66,22 @@ describe('kdrill history over three real runs of lose-one-of-three', () => {
     expect(worse.stderr).toMatch(/regression: lose-one-of-three: recovery \S+ is \d+% over the median of the 2 earlier runs/);
     expect(readdirSync(path.join(runs, 'lose-one-of-three'))).toHaveLength(3);
   });
+
+  it('a breached budget fails the run (exit 1) and says which figure, where, and by how much', async () => {
+    const doc = parseDocument(readFileSync(path.join(root, 'drills/etcd/lose-one-of-three.yaml'), 'utf8'));
+    doc.setIn(['lab', 'name'], lab);
+    doc.set('budgets', doc.createNode({ detection: '30s', recovery: '1ms' }));
+    const file = path.join(dir, 'budgets.yaml');
+    writeFileSync(file, doc.toString());
+    const reportDir = path.join(dir, 'budget-runs');
+    const r = await runKdrill(['run', file, '--report-dir', reportDir, '--progress', 'plain'], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
+    const drillDir = path.join(reportDir, 'lose-one-of-three');
+    const report = JSON.parse(readFileSync(path.join(drillDir, readdirSync(drillDir)[0]!, 'report.json'), 'utf8'));
+    expect(report.status).toBe('failed');
+    expect(report.reason).toMatch(/^budget: recovery \S+ after "kill a follower's node": over the budget of 1ms$/);
+    expect(report.figures.budgets.map((b: { figure: string; ok: boolean }) => [b.figure, b.ok])).toEqual([['detection', true], ['recovery', false]]);
+    // every step passed: only the budget failed the run
+    expect(report.steps.filter((s: { status: string }) => s.status !== 'passed')).toEqual([]);
+  });
 });
