@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillEvent } from '../../src/engine/events.js';
 import { judgeBudgets } from '../../src/engine/budgets.js';
+import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { summarize } from '../../src/report/summarize.js';
 import { Run } from './runs.js';
@@ -123,5 +124,8 @@ describe('budgets', () => {
     expect(md.indexOf('## Recovery figures')).toBeLessThan(md.indexOf('## Steps'));
     expect(md).toContain('| kill a follower (`node.kill`) | 1.5s | 1.1s | bring it back | 3.0s | 0 keys, – revisions |');
     expect(md).toContain('- budget: **OVER** recovery 3.0s after "kill a follower": over the budget of 1.0s');
+    const junit = renderJunit(report);
+    expect(junit).toContain('<testcase name="budget: recovery (kill a follower)"');
+    expect(junit).toContain('<failure message="recovery 3.0s after &quot;kill a follower&quot;: over the budget of 1.0s" type="budget">');
   });
 });

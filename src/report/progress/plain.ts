@@ -61,6 +61,9 @@ export function plainProgress(write: (line: string) => void): Subscriber {
         say(e, `${e.ok ? '✔' : '✖'} probe ${e.probe}: ${oneLine(e.message)}`);
         for (const s of e.perStep.filter((x) => x.totalMs > 0)) say(e, `    ${s.step}: longest ${fmtMs(s.longestMs)} unavailable, ${fmtMs(s.totalMs)} in all`);
         break;
+      case 'budget':
+        say(e, `${e.ok ? '✔' : '✖'} budget ${oneLine(e.message)}`);
+        break;
       case 'log':
         say(e, `  ${e.level === 'info' ? '·' : e.level === 'warn' ? '! warning:' : '✖ error:'} ${oneLine(e.message)}`);
         break;

@@ -141,6 +141,11 @@ export class ProgressSlots {
       case 'interrupt':
         this.line(e.count === 1 ? `! ${e.signal}: stopping the running step, then the restore (again to exit at once)` : `! ${e.signal} again: exiting now`);
         break;
+      case 'budget':
+        this.start('probes');
+        if (!e.ok) this.failedChecks++;
+        this.line(`${e.ok ? '✔' : '✖'} budget ${e.message}`);
+        break;
       case 'probe.summary':
         this.start('probes');
         if (!e.ok) this.failedChecks++;
