@@ -6,11 +6,15 @@ import type { BudgetReport, FaultFigures, Figures, MeasureReport, ProbeReport, S
  * "Recovery figures"):
  * - detection: from the fault action's end to the last of its step's `expect` checks holding;
  * - write gap: the longest unavailable window of any probe between the fault's start and its recovery;
- * - recovery: from the start of the step that undoes it (the first later one, in steps or restore) to
+ * - recovery: from the start of the step that undoes it (the first later one not paired with an earlier
+ *   fault, in steps or restore; a snapshot restore undoes every fault before it) to
  *   the steady state again: that step's checks held (in `steps`), or the final steady-state check held
  *   (in `restore`); without such a step, from the start of the drill's restore to that final check;
  * - RPO: the `rpo.keys` / `rpo.revisions` measures (a snapshot restore records them).
  */
+/** A recovery of the whole cluster undoes every fault before it, not only the first (a node step undoes one). */
+const WHOLE_CLUSTER = ['etcd.snapshot.restore'];
+
 export function figuresOf(steps: readonly StepReport[], probes: readonly ProbeReport[], measures: readonly MeasureReport[], budgets: BudgetReport[] = []): Figures {
   const ordered = steps.filter((s) => (s.phase === 'steps' || s.phase === 'restore') && s.startMs !== undefined);
   const final = steps.find((s) => s.phase === 'final');
@@ -20,7 +24,7 @@ export function figuresOf(steps: readonly StepReport[], probes: readonly ProbeRe
     if (!f.undoneBy) continue;
     const out: FaultFigures = { step: f.name, action: f.action, line: f.line };
     out.detectionMs = detection(f);
-    const rec = ordered.slice(i + 1).find((s) => f.undoneBy!.includes(s.action ?? '') && !claimed.has(s));
+    const rec = ordered.slice(i + 1).find((s) => f.undoneBy!.includes(s.action ?? '') && (!claimed.has(s) || WHOLE_CLUSTER.includes(s.action!)));
     const firstRestore = ordered.find((s) => s.phase === 'restore' && ordered.indexOf(s) > i);
     const from = rec ?? firstRestore;
     let endMs: number | undefined;

@@ -91,6 +91,18 @@ describe('recovery figures from a journal', () => {
     expect(f.faults.map((x) => [x.step, x.recoveredBy])).toEqual([['kill a', 'start a'], ['kill b', 'start b']]);
   });
 
+  it('a snapshot restore undoes every fault before it; a node start only one', () => {
+    const undo = ['node.start', 'etcd.snapshot.restore'];
+    const r = new Run().start().phase('steps');
+    faultStep(r, 0, 'kill a', 'node.kill', undo);
+    faultStep(r, 1, 'kill b', 'node.kill', undo);
+    undoStep(r, 'steps', 2, 'restore the snapshot', 'etcd.snapshot.restore');
+    r.phase('restore');
+    undoStep(r, 'restore', 0, 'start a', 'node.start');
+    const f = summarize(r.end('passed')).figures!;
+    expect(f.faults.map((x) => [x.step, x.recoveredBy, x.recoveryMs])).toEqual([['kill a', 'restore the snapshot', 3000], ['kill b', 'restore the snapshot', 3000]]);
+  });
+
   it('no fault step: no per-fault figures, RPO and write gap over the run', () => {
     const r = new Run().start().phase('steps').passStep('steps', 0, 'restore the snapshot');
     r.emit({ type: 'measure', step: 'restore the snapshot', name: 'rpo.keys', value: 7, unit: 'keys' });
