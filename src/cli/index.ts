@@ -17,7 +17,8 @@ const program = new Command('kdrill')
   .addHelpText('after', `
 Exit codes:
   0    the drill passed (or: the files are valid)
-  1    the drill failed (a step, an expectation, an invariant or a probe budget)
+  1    the drill failed (a step, an expectation, an invariant, a probe budget or a drill budget);
+       history --fail-on-regression: a drill's last run regressed
   2    invalid drill or usage (nothing was run)
   3    lab or infrastructure error (docker missing or unreachable, lab invalidated)
   4    internal error in kdrill

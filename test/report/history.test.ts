@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fmtChange, median, parsePercent, regressions, trendOf, type HistoryRun } from '../../src/report/history.js';
 import { renderHistoryHtml } from '../../src/report/history-html.js';
@@ -94,6 +94,12 @@ describe('reading a runs folder', () => {
     expect((await runKdrill(['history', dir, '--fail-on-regression', '25%'])).code).toBe(0);
     expect((await runKdrill(['history', dir, '--fail-on-regression', 'lots'])).code).toBe(2);
     expect((await runKdrill(['history', path.join(dir, 'nope')])).code).toBe(2);
+    const page = path.join(dir, 'history.html');
+    expect((await runKdrill(['history', dir, '--html', page])).code).toBe(0);
+    expect(readFileSync(page, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<h2>lose-one <small>2 runs<\/small><\/h2>/);
+    const cannot = await runKdrill(['history', dir, '--html', path.join(dir, 'nope', 'h.html')]);
+    expect(cannot.code).toBe(2);
+    expect(cannot.stderr).toMatch(/--html .*h\.html: cannot write it/);
   });
 });
 

@@ -21,7 +21,11 @@ export async function historyCommand(dir: string, o: HistoryOptions): Promise<nu
   const found: Regression[] = limit === undefined ? [] : [...drills.values()].flatMap((runs) => regressions(runs, limit));
 
   if (o.html) {
-    writeFileSync(o.html, renderHistoryHtml(drills, found, warnings, new Date().toISOString()));
+    try {
+      writeFileSync(o.html, renderHistoryHtml(drills, found, warnings, new Date().toISOString()));
+    } catch (err) {
+      throw new UsageError(`--html ${o.html}: cannot write it: ${(err as Error).message}`);
+    }
     process.stderr.write(`${visible(`kdrill history: wrote ${o.html}`)}\n`);
   }
   if (o.json) {
