@@ -4,9 +4,9 @@ import { FIGURES, fmtChange, median, show, trendOf, type HistoryRun, type Regres
 /** Text from a report, safe in HTML: tags and entities escaped, hidden characters shown as escapes. */
 const esc = (s: unknown) => showControls(String(s ?? '')).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const W = 420;
+const W = 460;
 const H = 140;
-const PAD = { l: 48, r: 12, t: 12, b: 24 };
+const PAD = { l: 84, r: 12, t: 12, b: 24 };
 
 /** One figure over the runs: a line through the runs that have it, the median of the earlier ones dashed. */
 function chart(runs: readonly HistoryRun[], f: (typeof FIGURES)[number]): string {
