@@ -16,7 +16,8 @@ const program = new Command('kdrill')
   .addHelpText('after', `
 Exit codes:
   0    the drill passed (or: the files are valid)
-  1    the drill failed (a step, an expectation, an invariant or a probe budget)
+  1    the drill failed (a step, an expectation, an invariant, a probe budget or a drill budget);
+       history --fail-on-regression: a drill's last run regressed
   2    invalid drill or usage (nothing was run)
   3    lab or infrastructure error (docker missing or unreachable, lab invalidated)
   4    internal error in kdrill
@@ -54,6 +55,18 @@ program
   .action(async (dir: string) => {
     const { listCommand } = await import('./commands/list.js');
     process.exitCode = await listCommand(dir);
+  });
+
+program
+  .command('history')
+  .description('each drill\'s runs with their recovery figures (detection, write gap, recovery, RPO) and the trend against the median of earlier runs')
+  .argument('[dir]', 'folder of runs (kdrill run --report-dir)', 'runs')
+  .option('--json', 'print the runs, trends and regressions as JSON')
+  .option('--html <file>', 'write one self-contained page with a chart per figure')
+  .option('--fail-on-regression <percent>', 'exit 1 when the last run of a drill is worse than the median of its earlier runs by more than this, e.g. 25%')
+  .action(async (dir: string, opts) => {
+    const { historyCommand } = await import('./commands/history.js');
+    process.exitCode = await historyCommand(dir, opts);
   });
 
 program

@@ -13,7 +13,7 @@ import { drillSchema } from './schema.js';
 import { didYouMean, unknownName } from './suggest.js';
 import { outlasting } from './timing.js';
 import { knownKeys, PARSE, plainIssues, show } from './words.js';
-import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, DEFAULT_GUARD_INTERVAL_MS, type Check, type Drill, type Guard, type ParamValue, type Step } from './types.js';
+import { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WITHIN_MS, DEFAULT_GUARD_INTERVAL_MS, type Budgets, type Check, type Drill, type Guard, type ParamValue, type Step } from './types.js';
 import { parseOne, YamlError, type YamlText } from './yaml.js';
 
 export interface LoadOptions {
@@ -112,6 +112,7 @@ class DrillChecker {
       guards,
       steps,
       restore,
+      budgets: budgetsOf(drill.budgets),
       warnings: [...(restore.length > 0 ? [] : this.unrestored(steps)), ...this.warnings].sort((a, b) => a.line - b.line || a.col - b.col),
     };
   }
@@ -390,4 +391,13 @@ function dedupe(problems: Problem[]): Problem[] {
     seen.add(k);
     return true;
   });
+}
+
+/** The drill's budgets, durations in ms (the envelope's schema has said what is wrong with them). */
+function budgetsOf(raw: unknown): Budgets {
+  if (!isObj(raw)) return {};
+  const ms = (v: unknown) => (typeof v === 'string' && durationProblem(v) === undefined ? parseDuration(v) : undefined);
+  const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+  const out: Budgets = { detectionMs: ms(raw.detection), writeGapMs: ms(raw.writeGap), recoveryMs: ms(raw.recovery), rpoKeys: n(raw.rpoKeys), rpoRevisions: n(raw.rpoRevisions) };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Budgets;
 }

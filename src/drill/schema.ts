@@ -96,6 +96,17 @@ export const labSchema = z
   .object({ provider: z.string().min(1).optional().describe('local, etcd or kind (default local)') })
   .catchall(z.unknown());
 
+const count = (what: string) => z.number().int({ error: `must be a whole number of ${what}` }).min(0, { error: `must be 0 or more ${what}` });
+
+/** Bounds on the recovery figures (README, "Recovery figures"): one breached fails the run. */
+export const budgetsSchema = z.strictObject({
+  detection: duration.optional().describe('Longest time from a fault to its expectations holding'),
+  writeGap: duration.optional().describe('Longest write unavailability during a fault (or, without faults, the whole run)'),
+  recovery: duration.optional().describe('Longest time from the action undoing a fault to the steady state again'),
+  rpoKeys: count('keys').optional().describe('Most acknowledged keys a snapshot restore may lose'),
+  rpoRevisions: count('revisions').optional().describe('Most revisions a snapshot restore may lose'),
+});
+
 export const drillSchema = z.strictObject({
   apiVersion: z.literal('kdrill/v1'),
   kind: z.literal('Drill'),
@@ -105,6 +116,7 @@ export const drillSchema = z.strictObject({
   invariants: z.array(checkSchema).optional().describe('The steady state: checked before the first step and after every step'),
   probes: z.array(checkSchema).optional().describe('Continuous probes sampling during the whole drill'),
   guards: z.array(checkSchema).optional().describe('Checks polled during the steps (every interval, default 1s): the first that fails stops the steps at once, the restore runs, exit 1'),
+  budgets: budgetsSchema.optional().describe('Bounds on detection, write gap, recovery and RPO; one breached fails the run'),
   steps: z.array(stepSchema).min(1),
   restore: z.array(stepSchema).optional().describe('Always runs after the steps: on pass, failure, timeout and Ctrl-C'),
 });

@@ -43,6 +43,14 @@ export interface Step extends Located {
   continueOnFailure: boolean;
 }
 
+export interface Budgets {
+  detectionMs?: number;
+  writeGapMs?: number;
+  recoveryMs?: number;
+  rpoKeys?: number;
+  rpoRevisions?: number;
+}
+
 export interface Drill {
   file: string;
   dir: string;
@@ -58,6 +66,8 @@ export interface Drill {
   guards: Guard[];
   steps: Step[];
   restore: Step[];
+  /** Bounds on the recovery figures (src/engine/budgets.ts). */
+  budgets: Budgets;
   /** Not errors: the drill runs, but the operator should know (`file:line:col: warning: …`). */
   warnings: Array<{ file: string; line: number; col: number; message: string }>;
 }

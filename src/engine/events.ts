@@ -30,7 +30,7 @@ export type DrillEventBody =
   | { type: 'lab.down'; provider: string; name: string; removed: boolean; reason: string }
   | { type: 'lab.error'; message: string; invalidated: boolean }
   | { type: 'phase.start'; phase: Phase }
-  | { type: 'step.start'; phase: Phase; index: number; name: string; action: string; explain?: string; line: number }
+  | { type: 'step.start'; phase: Phase; index: number; name: string; action: string; explain?: string; line: number; undoneBy?: string[] }
   | { type: 'step.end'; phase: Phase; index: number; name: string; status: StepStatus; durationMs: number; error?: string; output?: string; data?: Record<string, unknown>; line: number }
   | ({ type: 'check.end'; phase: Phase; step?: string } & CheckOutcome)
   | { type: 'command'; argv: readonly string[]; exitCode?: number; durationMs: number; error?: string; via?: 'engine' }
@@ -39,6 +39,7 @@ export type DrillEventBody =
   | { type: 'probe.summary'; probe: string; ok: boolean; message: string; windows: Array<{ startMs: number; endMs: number }>; perStep: Array<{ step: string; longestMs: number; totalMs: number }>; budgetMs?: number }
   | { type: 'guard.breach'; guard: string; message: string; expected?: string; observed?: string; line?: number; step?: string; source: 'guard' | 'probe' }
   | { type: 'guard.end'; guard: string; polls: number; breached: boolean }
+  | { type: 'budget'; figure: string; step?: string; limit: number; value: number; unit: string; ok: boolean; message: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'interrupt'; signal: string; count: number }
   | { type: 'drill.end'; status: DrillStatus; exitCode: number; durationMs: number; reason?: string; restoreNotRun?: string[] };

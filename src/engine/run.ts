@@ -8,6 +8,8 @@ import { GuardWatch, type Breach } from './guards.js';
 import { createContext } from './context.js';
 import { errorMessage, LabError } from './errors.js';
 import { lockLab } from './lock.js';
+import { judgeBudgets } from './budgets.js';
+import { summarize } from '../report/summarize.js';
 import type { DrillStatus, EventBus, Phase, StepStatus } from './events.js';
 import type { Context, RunningProbe, Verdict } from './types.js';
 
@@ -159,6 +161,7 @@ export class DrillRun {
       }
     }
     for (const { name, probe } of running) await this.stopProbe(name, probe);
+    this.judgeBudgets(events);
     if (this.labUp && this.lab.safetyNet && (this.keep || !created)) await this.safetyNet(this.lab.safetyNet, ctx.state);
     await this.down(created);
     await this.lab.close?.().catch((err: unknown) => events.emit({ type: 'log', level: 'warn', message: `closing lab clients: ${errorMessage(err)}` }));
@@ -203,6 +206,18 @@ export class DrillRun {
     if (rank[status] > rank[this.status]) {
       this.status = status;
       this.reason = reason;
+    }
+  }
+
+  /** The drill's budgets against the run's figures, once the probes have said their windows. */
+  private judgeBudgets(events: EventBus): void {
+    const budgets = this.o.drill.budgets ?? {};
+    if (Object.keys(budgets).length === 0) return;
+    const figures = summarize(events.events).figures;
+    if (!figures) return;
+    for (const b of judgeBudgets(figures, budgets)) {
+      events.emit({ type: 'budget', ...b });
+      if (!b.ok) this.setStatus('failed', `budget: ${b.message}`);
     }
   }
 
@@ -289,7 +304,7 @@ export class DrillRun {
   ): Promise<{ status: StepStatus; error?: string }> {
     const { events, drill } = this.o;
     const started = performance.now();
-    events.emit({ type: 'step.start', phase, index, name: step.name, action: step.action, explain: step.explain, line: step.line });
+    events.emit({ type: 'step.start', phase, index, name: step.name, action: step.action, explain: step.explain, line: step.line, ...(step.module.fault ? { undoneBy: step.module.fault.undoneBy } : {}) });
     // Whatever the step's timeout, it becomes a timer: a throw here, outside the try, would skip
     // the rest of the restore and lab down.
     const timeout = timeoutSignal(step.timeoutMs);

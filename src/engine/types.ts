@@ -68,6 +68,11 @@ export interface ActionModule<P = any> {
    * when a drill has such a step and no restore (on a kept or adopted lab it stays that way).
    */
   leavesBehind?: string;
+  /**
+   * A fault (a node killed, stopped, paused, cut off …) and the actions that undo it: the report times
+   * detection and recovery for each step of such an action (src/report/figures.ts).
+   */
+  fault?: { undoneBy: string[] };
   /** The exact operations this action would perform, for --dry-run. */
   plan(params: P, ctx: PlanContext): string[];
   run(ctx: Context, params: P): Promise<ActionResult | void>;

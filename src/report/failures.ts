@@ -34,6 +34,9 @@ export function failuresOf(r: RunReport, labErrors: ReadonlyArray<{ message: str
       observed: over ? `longest window ${fmtMs(p.longestMs)} (${p.windows.length} window${p.windows.length === 1 ? '' : 's'}, ${fmtMs(p.totalMs)} in all)` : undefined,
     });
   }
+  for (const b of r.figures?.budgets ?? []) {
+    if (!b.ok) out.push({ kind: 'budget', step: b.step, check: `budget ${b.figure}`, message: b.message });
+  }
   for (const e of labErrors) out.push({ kind: 'lab', message: e.invalidated ? `lab invalidated: ${e.message}` : e.message });
   if (r.status === 'interrupted' || r.status === 'incomplete') {
     const head = r.status === 'incomplete' ? 'the journal ends before the drill did (kdrill was killed?)' : (r.reason ?? 'interrupted');

@@ -63,6 +63,14 @@ export function renderJunit(r: RunReport, cwd = process.cwd()): string {
       out: g.polls !== undefined ? `${g.polls} poll${g.polls === 1 ? '' : 's'}` : undefined,
     });
   }
+  // A CI that reads only JUnit must see a breached budget fail the run: one testcase per budget verdict.
+  for (const b of r.figures?.budgets ?? []) {
+    cases.push({
+      name: `budget: ${b.figure}${b.step ? ` (${b.step})` : ''}`, ms: 0, kind: b.ok ? 'passed' : 'failure',
+      body: b.ok ? '' : `<failure${attrs({ message: b.message, type: 'budget' })}>${xmlText(b.message)}</failure>`,
+      out: b.message,
+    });
+  }
   for (const f of r.failures.filter((x) => x.kind === 'lab' || x.kind === 'interrupted')) {
     cases.push({ name: f.kind === 'lab' ? 'lab' : 'run', ms: 0, kind: 'error', body: `<error${attrs({ message: f.message, type: f.kind })}>${xmlText(f.message)}</error>` });
   }

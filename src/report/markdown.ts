@@ -27,6 +27,28 @@ const HEADLINE: Record<RunReport['status'], string> = {
   passed: 'PASSED', failed: 'FAILED', interrupted: 'INTERRUPTED', invalidated: 'LAB INVALIDATED', error: 'LAB ERROR', incomplete: 'INCOMPLETE',
 };
 
+/** kdrill's own CPU and event-loop share: shown as a footnote, not as a figure of the lab. */
+const OWN = ['kdrill.cpu', 'kdrill.busy'];
+
+/** Detection, write gap, recovery and RPO first: what an operator reports after a drill. */
+function figuresSection(r: RunReport): string[] {
+  const f = r.figures;
+  if (!f || (f.faults.length === 0 && f.writeGapMs === undefined && f.rpoKeys === undefined && f.rpoRevisions === undefined)) return [];
+  const rpo = (keys?: number, revisions?: number) => (keys === undefined && revisions === undefined ? '–' : `${keys ?? '–'} keys, ${revisions ?? '–'} revisions`);
+  const out = ['## Recovery figures', ''];
+  if (f.faults.length) {
+    out.push('| Fault | Detection | Longest write gap | Recovered by | Recovery | RPO |', '|---|---|---|---|---|---|');
+    for (const x of f.faults) {
+      out.push(`| ${cell(`${text(x.step)}${x.action ? ` (${code(x.action)})` : ''}`)} | ${fmtMs(x.detectionMs)} | ${fmtMs(x.writeGapMs)} | ${cell(x.recoveredBy ? text(x.recoveredBy) : '–')} | ${fmtMs(x.recoveryMs)} | ${rpo(x.rpoKeys, x.rpoRevisions)} |`);
+    }
+    out.push('');
+  }
+  out.push(`Worst over the run: detection ${fmtMs(f.detectionMs)}, longest write gap ${fmtMs(f.writeGapMs)}, recovery ${fmtMs(f.recoveryMs)}, RPO ${rpo(f.rpoKeys, f.rpoRevisions)}.`, '');
+  for (const b of f.budgets) out.push(`- budget: ${b.ok ? '' : '**OVER** '}${text(b.message)}`);
+  if (f.budgets.length) out.push('');
+  return out;
+}
+
 export interface MarkdownOptions {
   /** Relative link to the availability picture, when one was drawn. */
   timeline?: string;
@@ -63,6 +85,8 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   if (params.length) out.push(`| Params | ${params.map(([k, v]) => cell(code(`${k}=${v}`))).join(' ')} |`);
   out.push('');
 
+  out.push(...figuresSection(r));
+
   out.push('## Steps', '', '| Phase | Step | Status | Duration | Checks |', '|---|---|---|---|---|');
   for (const s of r.steps) {
     out.push(`| ${s.phase} | ${cell(stepLabel(s))} | ${s.status === 'passed' ? 'passed' : `**${statusWord(s.status)}**`} | ${s.status === 'not run' ? '' : fmtMs(s.durationMs)} | ${cell(checksCell(s))} |`);
@@ -96,9 +120,11 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
     out.push(...r.restoreNotRun.map((n) => `- ${text(n)}`), '');
   }
 
-  const figures = r.measures;
+  // kdrill's own cost is a footnote: the figures above are the lab's.
+  const own = r.measures.filter((m) => OWN.includes(m.name));
+  const figures = r.measures.filter((m) => !OWN.includes(m.name));
   if (figures.length) {
-    out.push('## Figures', '', '| Step | Figure | Value |', '|---|---|---|');
+    out.push('## Measures', '', '| Step | Figure | Value |', '|---|---|---|');
     for (const m of figures) out.push(`| ${cell(m.step === undefined ? '(drill)' : text(m.step))} | ${cell(text(m.name))} | ${cell(text(fmtMeasure(m.value, m.unit)))} |`);
     out.push('');
   }
@@ -118,5 +144,6 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
     }
     if (o.timeline) out.push(`![availability timeline](${o.timeline})`, '', `[availability timeline](${o.timeline})`, '');
   }
+  if (own.length) out.push('---', '', `<sub>kdrill itself: ${own.map((m) => `${m.name === 'kdrill.cpu' ? 'CPU' : 'busy'} ${text(fmtMeasure(m.value, m.unit))}`).join(', ')}</sub>`, '');
   return `${out.join('\n').trimEnd()}\n`;
 }

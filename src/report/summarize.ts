@@ -1,7 +1,8 @@
 import type { DrillEvent, DrillOutline } from '../engine/events.js';
 import { failuresOf } from './failures.js';
+import { figuresOf } from './figures.js';
 import { collectProbes } from './probes.js';
-import { FINAL_NAME, STEADY_NAME, type ReportPhase, type RunReport, type StepReport } from './types.js';
+import { FINAL_NAME, STEADY_NAME, type BudgetReport, type ReportPhase, type RunReport, type StepReport } from './types.js';
 
 /**
  * The whole run as one value, from its events alone (a live run's, or a journal read back).
@@ -15,6 +16,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
   let outline: DrillOutline | undefined;
   let open: StepReport | undefined; // the step (or steady-state phase) running now
   const labErrors: Array<{ message: string; invalidated: boolean }> = [];
+  const budgets: BudgetReport[] = [];
   const close = (ms: number) => {
     if (open && (open.phase === 'steady' || open.phase === 'final')) {
       open.endMs = ms;
@@ -53,7 +55,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
         break;
       case 'step.start':
         close(e.ms);
-        open = { ...blank(asPhase(e.phase), e.index, e.name, e.ms), action: e.action, explain: e.explain, line: e.line };
+        open = { ...blank(asPhase(e.phase), e.index, e.name, e.ms), action: e.action, explain: e.explain, line: e.line, ...(e.undoneBy ? { undoneBy: e.undoneBy } : {}) };
         r.steps.push(open);
         break;
       case 'step.end': {
@@ -87,6 +89,11 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
         else r.guards.push({ guard: e.guard, source: 'guard', breached: e.breached, polls: e.polls });
         break;
       }
+      case 'budget': {
+        const { type: _t, t: _wall, ms: _ms, seq: _seq, ...b } = e;
+        budgets.push(b);
+        break;
+      }
       case 'interrupt':
         r.interrupts.push({ signal: e.signal, count: e.count, atMs: e.ms });
         break;
@@ -111,6 +118,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
     const aborted = g.step !== undefined ? r.steps.find((s) => s.phase === 'steps' && s.name === g.step) : undefined;
     if (aborted?.endMs !== undefined && g.atMs !== undefined) g.stopMs = Math.round(aborted.endMs - g.atMs);
   }
+  r.figures = figuresOf(r.steps, r.probes, r.measures, budgets);
   r.failures = failuresOf(r, labErrors);
   return r;
 }

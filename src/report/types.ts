@@ -40,9 +40,11 @@ export interface StepReport {
   data?: Record<string, unknown>;
   checks: CheckReport[];
   measures: MeasureReport[];
+  /** A fault step: the actions that undo it (src/report/figures.ts). */
+  undoneBy?: string[];
 }
 
-export type FailureKind = 'steady-state' | 'step' | 'restore' | 'final-state' | 'probe' | 'guard' | 'lab' | 'interrupted';
+export type FailureKind = 'steady-state' | 'step' | 'restore' | 'final-state' | 'probe' | 'guard' | 'budget' | 'lab' | 'interrupted';
 
 /** Why the drill did not pass, each in the operator's words; a failed check keeps expected/observed. */
 export interface FailureReport {
@@ -93,6 +95,44 @@ export interface GuardReport {
   stopMs?: number;
 }
 
+/** A fault's recovery figures (definitions: src/report/figures.ts and the README). */
+export interface FaultFigures {
+  step: string;
+  action?: string;
+  line?: number;
+  detectionMs?: number;
+  writeGapMs?: number;
+  writeGapProbe?: string;
+  /** The step that undid the fault, or `restore`. */
+  recoveredBy?: string;
+  recoveryMs?: number;
+  rpoKeys?: number;
+  rpoRevisions?: number;
+}
+
+/** A drill-level budget judged at the end of the run. */
+export interface BudgetReport {
+  figure: string;
+  step?: string;
+  limit: number;
+  value: number;
+  unit: string;
+  ok: boolean;
+  message: string;
+}
+
+/** The run's recovery figures: per fault, and the worst of each over the run. */
+export interface Figures {
+  faults: FaultFigures[];
+  detectionMs?: number;
+  /** The longest unavailable window of any probe over the whole run. */
+  writeGapMs?: number;
+  recoveryMs?: number;
+  rpoKeys?: number;
+  rpoRevisions?: number;
+  budgets: BudgetReport[];
+}
+
 export interface RunReport {
   /** `sha256`: of the drill file's bytes when the run began. */
   drill: { name: string; title?: string; file: string; sha256?: string };
@@ -116,4 +156,6 @@ export interface RunReport {
   /** Restore steps that never ran (second Ctrl-C, or a killed process). */
   restoreNotRun: string[];
   interrupts: Array<{ signal: string; count: number; atMs: number }>;
+  /** Detection, write gap, recovery and RPO, per fault (absent in reports of kdrill before 0.x). */
+  figures?: Figures;
 }

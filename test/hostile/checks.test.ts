@@ -123,7 +123,7 @@ const cases: Array<[string, string, string[], Record<string, string>?]> = [
   ['steps: []', `${local}steps: []\n`, ['5:8: steps must not be empty']],
   ['a union branch by its shape', `${etcd(', worker: {type: postgress}')}${exec()}`, ['4:51: lab.worker.type must be postgres, got "postgress"']],
   // did you mean, at every level
-  ['top-level stpes', `${local}stpes: [{name: a, action: exec, with: {run: [true]}}]\n`, ['5:1: unknown key "stpes"; did you mean "steps"? (known: apiVersion, kind, metadata, lab, params, invariants, probes, guards, steps, restore)']],
+  ['top-level stpes', `${local}stpes: [{name: a, action: exec, with: {run: [true]}}]\n`, ['5:1: unknown key "stpes"; did you mean "steps"? (known: apiVersion, kind, metadata, lab, params, invariants, probes, guards, budgets, steps, restore)']],
   ['inside metadata', `apiVersion: kdrill/v1\nkind: Drill\nmetadata: {name: t, titel: x}\nlab: {provider: local}\n${exec()}`, ['3:21: metadata: unknown key "titel"; did you mean "title"? (known: name, title, description)']],
   ['inside lab', `${etcd(', memberz: 3')}${exec()}`, ['4:36: lab: unknown key "memberz"; did you mean "members"? (known: provider, name, members, image, quota, heartbeat, election, preVote, reuse, keep, etcdAccess, worker)']],
   ['inside a step', `${local}${exec('', ', timout: 5s')}`, ['5:54: steps[0]: unknown key "timout"; did you mean "timeout"? (known: name, action, with, explain, timeout, expect, continueOnFailure)']],

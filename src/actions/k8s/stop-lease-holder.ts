@@ -25,6 +25,7 @@ export const k8sStopLeaseHolder: ActionModule<Params> = {
   params,
   requires: ['kubernetes', 'nodeOps'],
   leavesBehind: 'a stopped node',
+  fault: { undoneBy: ['node.start', 'node.poweron', 'etcd.member.replace', 'etcd.snapshot.restore'] },
   plan(p, ctx) {
     const { namespace, name } = splitRef(p.lease);
     const docker = ctx.lab.nodeOps;

@@ -13,6 +13,7 @@ export const kubeletStop: ActionModule<z.output<typeof params>> = {
   nodeParams: ['node'],
   requires: ['staticPods'],
   leavesBehind: 'a stopped kubelet',
+  fault: { undoneBy: ['kubelet.start'] },
   plan: (p, ctx) => planOnNode(ctx, p.node, `the current ${p.node} (etcd Status of every member)`, (n) => staticPodsOf(ctx.lab).plan('stopKubelet', n)),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

@@ -13,6 +13,7 @@ export const staticpodStop: ActionModule<z.output<typeof params>> = {
   nodeParams: ['node'],
   requires: ['staticPods'],
   leavesBehind: 'a static Pod manifest moved out of /etc/kubernetes/manifests',
+  fault: { undoneBy: ['staticpod.start'] },
   plan: (p, ctx) => planOnNode(ctx, p.node, `the current ${p.node} (etcd Status of every member)`, (n) => staticPodsOf(ctx.lab).plan('stopPod', n, p.pod)),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

@@ -13,6 +13,7 @@ export const nodeKill: ActionModule<z.output<typeof params>> = {
   requires: ['nodeOps'],
   nodeOp: 'kill',
   leavesBehind: 'a killed node',
+  fault: { undoneBy: ['node.start', 'node.poweron', 'etcd.member.replace', 'etcd.snapshot.restore'] },
   plan: (p, ctx) => planNodeOp(ctx, 'kill', p.node),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

@@ -13,6 +13,7 @@ export const nodePartition: ActionModule<z.output<typeof params>> = {
   requires: ['nodeOps'],
   nodeOp: 'partition',
   leavesBehind: 'a node cut off the network',
+  fault: { undoneBy: ['node.heal'] },
   plan: (p, ctx) => planNodeOp(ctx, 'partition', p.node),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

@@ -13,6 +13,7 @@ export const nodePause: ActionModule<z.output<typeof params>> = {
   requires: ['nodeOps'],
   nodeOp: 'pause',
   leavesBehind: 'a paused node',
+  fault: { undoneBy: ['node.unpause'] },
   plan: (p, ctx) => planNodeOp(ctx, 'pause', p.node),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

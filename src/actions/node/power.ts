@@ -17,6 +17,7 @@ export const nodePoweroff: ActionModule<z.output<typeof off>> = {
   summary: "cut a node's power (kubeadm: its power driver; etcd and kind labs: SIGKILL of its container)",
   params: off,
   leavesBehind: 'a powered-off node',
+  fault: { undoneBy: ['node.poweron', 'node.start', 'etcd.member.replace', 'etcd.snapshot.restore'] },
   async run(ctx, p) {
     const r = await nodeKill.run(ctx, p);
     return r ? { ...r, output: r.output?.replace(/ killed$/, ' powered off') } : r;

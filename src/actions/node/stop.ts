@@ -18,6 +18,7 @@ export const nodeStop: ActionModule<z.output<typeof params>> = {
   requires: ['nodeOps'],
   nodeOp: 'stop',
   leavesBehind: 'a stopped node',
+  fault: { undoneBy: ['node.start', 'node.poweron', 'etcd.member.replace', 'etcd.snapshot.restore'] },
   plan: (p, ctx) => planNodeOp(ctx, 'stop', p.node, { graceSeconds: Math.ceil(parseDuration(p.grace)! / 1000) }),
   async run(ctx, p) {
     const node = await faultTarget(ctx, p.node);

@@ -64,6 +64,9 @@ export function plainProgress(write: (line: string) => void): Subscriber {
       case 'guard.breach':
         say(e, `✖ guard ${e.guard} breached${e.step !== undefined ? ` during "${e.step}"` : ''}: ${oneLine(e.message)}; stopping the steps, then the restore`);
         break;
+      case 'budget':
+        say(e, `${e.ok ? '✔' : '✖'} budget ${oneLine(e.message)}`);
+        break;
       case 'log':
         say(e, `  ${e.level === 'info' ? '·' : e.level === 'warn' ? '! warning:' : '✖ error:'} ${oneLine(e.message)}`);
         break;

@@ -144,6 +144,11 @@ export class ProgressSlots {
       case 'guard.breach':
         this.line(`✖ guard ${e.guard} breached: ${e.message}; stopping the steps, then the restore`);
         break;
+      case 'budget':
+        this.start('probes');
+        if (!e.ok) this.failedChecks++;
+        this.line(`${e.ok ? '✔' : '✖'} budget ${e.message}`);
+        break;
       case 'probe.summary':
         this.start('probes');
         if (!e.ok) this.failedChecks++;

@@ -39,6 +39,28 @@ describe('nightly-drills workflow (structure)', () => {
     expect(junit.with.report_paths).toBe('runs/**/junit.xml');
   });
 
+  it('keeps each drill\'s runs between nights and fails on a 25% regression (both jobs)', () => {
+    for (const job of [workflow.jobs.drill, workflow.jobs.kubeadm]) {
+      const all = job.steps as Array<Record<string, any>>;
+      const at = (pred: (s: Record<string, any>) => boolean) => all.findIndex(pred);
+      const restore = at((s) => String(s.uses).startsWith('actions/cache/restore@'));
+      const drill = at((s) => /kdrill run /.test(s.run ?? ''));
+      const save = at((s) => String(s.uses).startsWith('actions/cache/save@'));
+      const history = at((s) => /kdrill history /.test(s.run ?? ''));
+      expect([restore, drill, save, history].every((i) => i >= 0)).toBe(true);
+      expect(restore).toBeLessThan(drill);
+      expect(drill).toBeLessThan(save);
+      expect(all[restore]!.with.path).toBe('history/');
+      expect(all[restore]!.with['restore-keys']).toMatch(/matrix\.drill/);
+      expect(all[save]!.with.path).toBe('history/');
+      // a unique key each night (a cache entry cannot be overwritten), saved even when the drill failed
+      expect(all[save]!.with.key).toMatch(/github\.run_id/);
+      expect(all[save]!.if).toMatch(/always\(\)/);
+      expect(all[history]!.if).toMatch(/always\(\)/);
+      expect(all[history]!.run).toMatch(/npx kdrill history history --fail-on-regression 25%/);
+    }
+  });
+
   it('every action is pinned to a version', () => {
     for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/@v\d+/);
   });
