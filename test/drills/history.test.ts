@@ -4,6 +4,9 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { root, runKdrill, tempDir } from '../helpers/kdrill.js';
+import { findChromium, openPage } from '../report/chromium.js';
+
+const chromium = findChromium();
 
 // `kdrill history` over real runs: drills/etcd/lose-one-of-three.yaml three times on real etcd
 // members in docker (its lab renamed to this test's own), then the history of those runs.
@@ -65,6 +68,30 @@ describe('kdrill history over three real runs of lose-one-of-three', () => {
     expect(worse.code).toBe(1);
     expect(worse.stderr).toMatch(/regression: lose-one-of-three: recovery \S+ is \d+% over the median of the 2 earlier runs/);
     expect(readdirSync(path.join(runs, 'lose-one-of-three'))).toHaveLength(3);
+
+    // --html: one page, opened in headless chromium: a chart per figure, drawn (non-zero size), nothing fetched.
+    const html = path.join(dir, 'history.html');
+    const page = await runKdrill(['history', runs, '--html', html]);
+    expect(page.code, page.stderr).toBe(0);
+    if (!chromium) {
+      if (process.env.CI) throw new Error('chromium is not installed: the history page cannot be opened (scripts/install-deps.sh installs it)');
+      process.stdout.write('  history --html: not opened (no chromium here)\n');
+      return;
+    }
+    const p = await openPage(chromium, html);
+    try {
+      const charts = await p.evaluate<Array<{ w: number; h: number; marks: number }>>(`[...document.querySelectorAll('svg')].map((s) => { const b = s.getBoundingClientRect(); return { w: b.width, h: b.height, marks: s.querySelectorAll('circle, path, polyline, rect, line').length }; })`);
+      expect(charts.length).toBeGreaterThanOrEqual(3);
+      for (const c of charts) {
+        expect(c.w).toBeGreaterThan(100);
+        expect(c.h).toBeGreaterThan(30);
+        expect(c.marks).toBeGreaterThan(0);
+      }
+      expect(await p.evaluate<string>('document.body.textContent')).toContain('lose-one-of-three');
+      expect(p.requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
+    } finally {
+      await p.close();
+    }
   });
 
   it('a breached budget fails the run (exit 1) and says which figure, where, and by how much', async () => {
