@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Step } from '../drill/types.js';
 import type { PlanContext } from '../engine/types.js';
 import { shellQuote } from '../exec/errors.js';
@@ -17,6 +18,8 @@ export interface OperatorContext {
   facts: LabFacts;
   /** The node etcdctl runs on: the first control plane the steps have not taken down. */
   node: string;
+  /** The keys the drill's etcd.seed steps write (the RPO counts them). */
+  seeds: Array<{ prefix: string; count: number }>;
   plan: PlanContext;
 }
 
@@ -70,6 +73,7 @@ export const ACTIONS: Record<string, View> = {
       etcdctl(ctx, ['snapshot', 'save', inNode], { from: '"$FROM"' }, slot('from')),
       '# verify it at once: hash, revision, total keys (an unverified backup is not a backup)',
       etcdctl(ctx, ['snapshot', 'status', inNode, '-w', 'table']),
+      sh(['mkdir', '-p', path.dirname(p.file)]),
       `${sh(ctx.facts.on(ctx.node, ['cat', inNode]))} > ${shellQuote(p.file)}`,
       sh(ctx.facts.on(ctx.node, ['rm', '-f', inNode])),
       sh(['sha256sum', p.file]),

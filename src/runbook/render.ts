@@ -36,7 +36,8 @@ export function renderRunbook(drill: Drill, o: RunbookOptions): string {
   const plan: PlanContext = { lab: o.lab, drillDir: drill.dir, runDir: o.runDir };
   const members = facts.members.map((m) => m.node);
   const down = new Set<string>();
-  const ctx = (): OperatorContext => ({ facts, plan, node: members.find((n) => !down.has(n)) ?? members[0] ?? facts.nodes[0]?.node ?? '' });
+  const seeds = drill.steps.filter((s) => s.action === 'etcd.seed').map((s) => s.params as { prefix: string; count: number });
+  const ctx = (): OperatorContext => ({ facts, plan, seeds, node: members.find((n) => !down.has(n)) ?? members[0] ?? facts.nodes[0]?.node ?? '' });
 
   const out: string[] = [`# Runbook: ${text(drill.title ?? drill.name)}`, ''];
   if (drill.description) out.push(text(drill.description.trim()), '');

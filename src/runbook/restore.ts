@@ -40,7 +40,7 @@ export function restoreLines(facts: LabFacts, file: string, token?: string): str
       sh(run(['snapshot', 'status', '/snapshot.db', '-w', 'table'])),
       ...vars,
       '# 1. stop EVERY member: all of them restore the same snapshot',
-      sh(['docker', 'stop', '--time', '10', ...containers]),
+      sh(['docker', 'stop', '-t', '10', ...containers]),
       '# 2. restore the snapshot once per member: its own --name and peer URL, the same --initial-cluster and token',
       'mkdir -p restore',
       ...facts.members.flatMap((m) => [

@@ -93,7 +93,7 @@ describe('kdrill runbook: the etcd full restore', () => {
       expect(restore).toContain(`snapshot restore /snapshot.db --name ${m.name} --initial-cluster "${cluster}" --initial-cluster-token "$TOKEN" --initial-advertise-peer-urls ${m.peer} --data-dir /restore/${m.name}`);
       expect(restore).toContain(`docker cp restore/${m.name} ${m.name}:"$RESTORED"`);
     }
-    expect(restore).toContain(`docker stop --time 10 ${members.map((m) => m.name).join(' ')}`);
+    expect(restore).toContain(`docker stop -t 10 ${members.map((m) => m.name).join(' ')}`);
     expect(restore).toContain(`docker start ${members.map((m) => m.name).join(' ')}`);
   });
 
