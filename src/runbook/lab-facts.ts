@@ -61,7 +61,8 @@ export function labFacts(lab: Lab): LabFacts {
 }
 
 function etcdLabFacts(lab: EtcdLab): LabFacts {
-  const subnet = subnetCandidates(lab.name)[0]!;
+  // The lab's own subnet once it is up; before, the first one kdrill tries (the prerequisites say how to check).
+  const subnet = lab.subnet ?? subnetCandidates(lab.name)[0]!;
   const ports = clientPortCandidates(lab.name, lab.spec.members)[0]!;
   const members = lab.controlPlanes().map((n, i) => {
     const ip = nodeIp(subnet, i);

@@ -6,6 +6,10 @@ import { sh, slot } from './shell.js';
 /** A command that reads the operator's stdin: docker exec needs -i for it (ssh passes it on). */
 const withInput = (argv: string[]): string[] => (argv[0] === 'docker' && argv[1] === 'exec' ? ['docker', 'exec', '-i', ...argv.slice(2)] : argv);
 
+/** A loop an operator can leave running: it ends when every member answers healthy. */
+const waitHealthy = (facts: LabFacts): string =>
+  `until ${sh(facts.etcdctl(facts.members[0]!.node, ['endpoint', 'health', '--cluster']))} >/dev/null 2>&1; do sleep 1; done`;
+
 /**
  * A full restore by hand: every member stopped, the SAME snapshot restored for each with its own
  * --name and peer URL, the whole --initial-cluster and a new token, each member pointed at its new
@@ -53,8 +57,9 @@ export function restoreLines(facts: LabFacts, file: string, token?: string): str
         `sed -i -e "s#^data-dir: .*#data-dir: $RESTORED#" -e "s#^initial-cluster-token: .*#initial-cluster-token: $TOKEN#" -e 's#^initial-cluster-state: .*#initial-cluster-state: new#' ${shellQuote(`etcd-${m.name}.yaml`)}`,
         sh(['docker', 'cp', `etcd-${m.name}.yaml`, `${m.where}:/etc/kubernetes/etcd.yaml`]),
       ]),
-      '# 4. start them all at once (the first one waits for its peers)',
+      '# 4. start them all at once (the first one waits for its peers), and wait until every member is healthy',
       sh(['docker', 'start', ...containers]),
+      waitHealthy(facts),
     ];
   }
 
@@ -88,8 +93,9 @@ export function restoreLines(facts: LabFacts, file: string, token?: string): str
           on(m.node, ['etcdctl', ...restoreArgs(m, '/var/lib/etcd-snapshot.db', ETCD_DATA_DIR)], raw) + '  # or etcdutl snapshot restore',
         ]),
     ]),
-    '# 3. etcd back on every control plane; once `endpoint health --cluster` says healthy, the API servers',
+    '# 3. etcd back on every control plane; once every member is healthy, the API servers',
     ...nodes.map((n) => on(n, ['mv', `${PARKED_DIR}/etcd.yaml`, `${MANIFESTS_DIR}/`])),
+    waitHealthy(facts),
     ...nodes.map((n) => on(n, ['mv', `${PARKED_DIR}/kube-apiserver.yaml`, `${MANIFESTS_DIR}/`])),
   ];
 }
