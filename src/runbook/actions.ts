@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Step } from '../drill/types.js';
+import type { Check, Step } from '../drill/types.js';
+import { lookFor, within } from './checks.js';
 import type { PlanContext } from '../engine/types.js';
 import { shellQuote } from '../exec/errors.js';
 import { isSelector } from '../clients/etcd/selectors.js';
@@ -79,6 +80,11 @@ export const ACTIONS: Record<string, View> = {
       sh(['sha256sum', p.file]),
     ];
   },
+  // Waiting by hand: look until each condition holds, at most the time the drill gives it.
+  wait: (p: { until: Check[] }, ctx) => p.until.flatMap((c) => {
+    const l = lookFor(c, ctx);
+    return [`# until ${c.name} holds (${within(c)}): ${l.words}`, ...l.commands];
+  }),
   'etcd.snapshot.restore': (p: { file: string; token?: string }, ctx) => restoreLines(ctx.facts, p.file, p.token),
   'etcd.alarm.disarm': (_p, ctx) => [etcdctl(ctx, ['alarm', 'list']), etcdctl(ctx, ['alarm', 'disarm']), etcdctl(ctx, ['alarm', 'list']) + '  # prints nothing now'],
   'etcd.compact': (p: { physical: boolean }, ctx) => [

@@ -42,7 +42,7 @@ export const CHECKS: Record<string, View> = {
   }),
   'etcd.rpo': (p: { lostKeys?: number; maxLostKeys?: number }, ctx) => ({
     words: `the RPO: ${p.lostKeys !== undefined ? `exactly ${count(p.lostKeys, 'acknowledged key')}` : `at most ${count(p.maxLostKeys ?? 0, 'acknowledged key')}`} written after the snapshot are lost; every key written before it is there`,
-    commands: ctx.seeds.map((s) => `${etcdctl(ctx, ['get', '--prefix', '--keys-only', '--', s.prefix])} | grep -c .  # ${s.count} written and acknowledged`),
+    commands: ctx.seeds.length === 0 ? ['# the keys the drill wrote and acknowledged, counted by prefix with: etcdctl get --prefix --keys-only -- <prefix> | grep -c .'] : ctx.seeds.map((s) => `${etcdctl(ctx, ['get', '--prefix', '--keys-only', '--', s.prefix])} | grep -c .  # ${s.count} written and acknowledged`),
   }),
   'snapshot.valid': (p: { file: string; minKeys?: number; minBytes?: unknown; valid: boolean }, ctx) => ({
     words: p.valid
