@@ -75,9 +75,44 @@ export const CHECKS: Record<string, View> = {
   'etcd.dbSize': (_p, ctx) => ({ words: 'DB SIZE of each member is within the drill\'s bounds', commands: [status(ctx)] }),
 };
 
+const kubectl = (ctx: OperatorContext, args: string[]) => (ctx.facts.kubectl ? sh(ctx.facts.kubectl(args)) : sh(['kubectl', ...args]));
+
+export const K8S_CHECKS: Record<string, View> = {
+  'k8s.apiReadable': (p: { namespace: string; deadline: string }, ctx) => ({
+    words: `the API server answers a read within ${p.deadline}`,
+    commands: [kubectl(ctx, [`--request-timeout=${p.deadline}`, 'get', 'namespace', p.namespace])],
+  }),
+  'k8s.apiWritable': (p: { namespace: string; deadline: string; writable: boolean }, ctx) => ({
+    words: p.writable ? `the API server accepts a write within ${p.deadline}` : 'the API server REFUSES writes (etcd has no quorum): the create times out or fails',
+    commands: [
+      kubectl(ctx, [`--request-timeout=${p.deadline}`, '-n', p.namespace, 'create', 'configmap', 'runbook-write-check', '--from-literal=at=now']),
+      kubectl(ctx, [`--request-timeout=${p.deadline}`, '-n', p.namespace, 'delete', 'configmap', 'runbook-write-check']),
+    ],
+  }),
+  'k8s.available': (p: { namespace: string; deployments?: string[] }, ctx) => ({
+    words: `every Deployment${p.deployments ? ` (${p.deployments.join(', ')})` : ''} in ${p.namespace} has as many available replicas as desired`,
+    commands: [kubectl(ctx, ['-n', p.namespace, 'get', 'deployments', ...(p.deployments ?? [])])],
+  }),
+  'k8s.nodesReady': (p: { min?: number; notReady?: string[] }, ctx) => ({
+    words: [p.min !== undefined ? `at least ${p.min} nodes Ready` : 'every node Ready', p.notReady?.length ? `NotReady: ${p.notReady.join(', ')}` : undefined].filter(Boolean).join('; '),
+    commands: [kubectl(ctx, ['get', 'nodes'])],
+  }),
+  'k8s.podsRunning': (p: { namespace: string; selector?: string; min: number }, ctx) => ({
+    words: `at least ${p.min} pod${p.min === 1 ? '' : 's'}${p.selector ? ` (${p.selector})` : ''} in ${p.namespace} Running and ready`,
+    commands: [kubectl(ctx, ['-n', p.namespace, 'get', 'pods', ...(p.selector ? ['-l', p.selector] : [])])],
+  }),
+  'k8s.leaseHolder': (p: { lease: string; notOn?: string; holderOn?: string; changed?: boolean }, ctx) => {
+    const [ns, name] = p.lease.split('/');
+    return {
+      words: [`HOLDER of the Lease ${p.lease}`, p.holderOn ? `is on ${p.holderOn}` : undefined, p.notOn ? `is not on ${p.notOn}` : undefined, p.changed === true ? 'changed' : p.changed === false ? 'did not change' : undefined].filter(Boolean).join(' '),
+      commands: [kubectl(ctx, ['-n', ns!, 'get', 'lease', name!])],
+    };
+  },
+};
+
 /** The check's look-for: the mapping above, or its summary and --dry-run lines. */
 export function lookFor(check: Check, ctx: OperatorContext): LookFor {
-  const view = CHECKS[check.name];
+  const view = CHECKS[check.name] ?? K8S_CHECKS[check.name];
   if (view) return view(check.params, ctx);
   const lines = check.module.plan(check.params, ctx.plan);
   return { words: check.module.summary, commands: lines.map((l) => (/^(etcd [A-Z]|until )/.test(l) ? `# kdrill: ${l}` : l)) };
@@ -96,6 +131,15 @@ export function probeLines(probe: Check<ProbeModule>, ctx: OperatorContext): Loo
     return {
       words: `writes never stop for more than ${p.maxUnavailable}: in a second terminal, for the whole drill, a write every ${p.interval}; the longest run of FAIL lines is the write unavailability`,
       commands: [`while :; do if ${put} >/dev/null 2>&1; then echo "$(date +%T.%N) ok"; else echo "$(date +%T.%N) FAIL"; fi; sleep ${shellQuote(secs(p.interval))}; done`],
+    };
+  }
+  if (probe.name === 'k8s.writes') {
+    const p = probe.params as { interval: string; namespace: string; maxUnavailable: string; timeout: string };
+    const secs = (d: string) => (/ms$/.test(d) ? String(Number(d.slice(0, -2)) / 1000) : d.replace(/s$/, ''));
+    const write = `${kubectl(ctx, [`--request-timeout=${p.timeout}`, '-n', p.namespace, 'create', 'configmap', 'runbook-writes', '--from-literal=at=@@now@@', '--dry-run=client', '-o', 'yaml'])} | ${kubectl(ctx, [`--request-timeout=${p.timeout}`, 'apply', '-f', '-'])}`.replace('@@now@@', '"$(date +%s%N)"');
+    return {
+      words: `API writes never stop for more than ${p.maxUnavailable}: in a second terminal, for the whole drill, a ConfigMap written every ${p.interval}; the longest run of FAIL lines is the write unavailability`,
+      commands: [`while :; do if ${write} >/dev/null 2>&1; then echo "$(date +%T.%N) ok"; else echo "$(date +%T.%N) FAIL"; fi; sleep ${shellQuote(secs(p.interval))}; done`],
     };
   }
   return { words: probe.module.summary, commands: probe.module.plan(probe.params, ctx.plan).map((l) => `# kdrill: ${l}`) };

@@ -37,6 +37,8 @@ export interface LabFacts {
   on(node: string, argv: readonly string[]): string[];
   /** etcdctl on `node` against the members (all, or one client URL). */
   etcdctl(node: string, args: readonly string[], endpoint?: string): string[];
+  /** kubectl against the lab's API, where it has one. */
+  kubectl?: (args: readonly string[]) => string[];
   /** How a full restore goes: containers of the etcd lab, or kubeadm's static Pods. */
   restore: 'containers' | 'static-pods';
   image?: string;
@@ -119,6 +121,8 @@ function kubeadmFacts(lab: KubeadmLab): LabFacts {
     discover: etcdHosts.flatMap((h) => [`${hostVar(h.name, 'NAME')}=${read(h.name, 'name')}`, `${hostVar(h.name, 'PEER')}=${read(h.name, 'initial-advertise-peer-urls')}`]),
     on,
     etcdctl: (node, args, endpoint) => on(node, etcdctlWords(args, endpoint ?? `https://127.0.0.1:${ETCD_CLIENT_PORT}`)),
+    // The inventory's kubeconfig, else kubeadm's admin.conf on the first control plane.
+    kubectl: (args) => (lab.inventory.kubeconfig ? ['kubectl', '--kubeconfig', lab.inventory.kubeconfig, ...args] : on(etcdHosts[0]?.name ?? hosts[0]!.name, ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...args])),
     restore: 'static-pods',
   };
 }
@@ -142,6 +146,7 @@ function staticPodFacts(lab: Lab): LabFacts {
     discover: cps.map((n) => prettyCommand(['docker', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', n.container])),
     on,
     etcdctl,
+    ...(lab.kubernetes ? { kubectl: (args: readonly string[]) => ['kubectl', '--context', `kind-${lab.name}`, ...args] } : {}),
     restore: 'static-pods',
   };
 }
