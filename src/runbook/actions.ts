@@ -37,17 +37,19 @@ const ids = (ctx: OperatorContext, name: string, variable: string): string =>
 
 const memberName = (ctx: OperatorContext, node: string): string => ctx.facts.members.find((m) => m.node === node)?.name ?? node;
 
-/** A `leader` / `follower` picked by hand from the status table, or a node's member. */
+/**
+ * A `leader` / `follower` picked from `endpoint status` (its fifth column is IS LEADER), or a node's
+ * member. The table is shown first, so the operator sees whom the line picked.
+ */
 function pickEndpoint(ctx: OperatorContext, who: string, variable: string): string[] {
   if (!isSelector(who)) {
     const m = ctx.facts.members.find((x) => x.node === who);
     return [`${variable}=${shellQuote(m?.clientUrl ?? who)}  # ${who}'s member`];
   }
-  // An example where the lab's URLs are known (the etcd lab); elsewhere the table says it.
-  const example = ctx.facts.members.find((m) => /^https:\/\/\d/.test(m.clientUrl) && !m.clientUrl.includes('127.0.0.1') && m.node !== ctx.node)?.clientUrl;
   return [
     etcdctl(ctx, ['endpoint', 'status', '--cluster', '-w', 'table']),
-    `${variable}=${example ?? `<the ENDPOINT of a ${who}>`}  # the ENDPOINT of a ${who}: IS LEADER ${who === 'leader' ? 'true' : 'false'} in the table above`,
+    `${variable}=$(${etcdctl(ctx, ['endpoint', 'status', '--cluster', '-w', 'simple'])} | awk -F', ' '$5 == "${who === 'leader' ? 'true' : 'false'}" {print $1; exit}')  # a ${who}'s ENDPOINT`,
+    `echo "${variable}=$${variable}"`,
   ];
 }
 
