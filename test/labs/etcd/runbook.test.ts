@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,29 +6,10 @@ import { loadDrill } from '../../../src/drill/loader.js';
 import type { EtcdLab } from '../../../src/labs/etcd/index.js';
 import { renderRunbook } from '../../../src/runbook/render.js';
 import { tempDir } from '../../helpers/kdrill.js';
+import { pasteRunbook } from '../../helpers/runbook.js';
 import { forceRemove, labEnv, skipLab } from '../helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-
-/** The shell blocks of each step and restore step, in order, under their headings. */
-function stepBlocks(md: string): Array<{ head: string; lines: string[] }> {
-  const out: Array<{ head: string; lines: string[] }> = [];
-  let head = '';
-  let open: number | undefined;
-  for (const line of md.split('\n')) {
-    const t = line.trim();
-    if (open === undefined) {
-      if (/^#{2,3} /.test(line)) head = line;
-      const m = /^(`{3,})sh$/.exec(t);
-      if (m) {
-        open = m[1]!.length;
-        out.push({ head, lines: [] });
-      }
-    } else if (new RegExp(`^\`{${open},}$`).test(t)) open = undefined;
-    else out.at(-1)!.lines.push(t);
-  }
-  return out.filter((b) => /^### (Step|Restore) /.test(b.head));
-}
 
 /**
  * The full-restore runbook, pasted into bash block by block against a real etcd lab: what an
@@ -51,10 +31,8 @@ describe.skipIf(skipLab)('kdrill runbook: the full-restore runbook, run by hand 
     forceRemove(lab);
     await lab.up();
     const md = renderRunbook(drill, { lab, runDir: dir, shownFile: file });
-    const script = ['set -u', 'exec 2>&1', ...stepBlocks(md).flatMap((b) => [`echo ${JSON.stringify(`=== ${b.head}`)}`, ...b.lines.filter((l) => !l.startsWith('#'))])].join('\n');
     mkdirSync(path.join(dir, 'work'));
-    const r = spawnSync('bash', ['-c', script], { cwd: path.join(dir, 'work'), encoding: 'utf8', timeout: 240_000 });
-    output = `${r.stdout}`;
+    output = pasteRunbook(md, path.join(dir, 'work')).output;
   }, 300_000);
   afterAll(async () => {
     await lab.close();
