@@ -137,13 +137,14 @@ function staticPodFacts(lab: Lab): LabFacts {
   return {
     provider: lab.provider,
     name: lab.name,
-    nodes: lab.nodes().map((n) => ({ node: n.name, where: n.container, role: n.role, login: prettyCommand(['docker', 'exec', '-it', n.container, 'bash']) })),
-    members: cps.map((n) => ({ node: n.name, where: n.container, name: n.container, clientUrl: `https://<IP of ${n.container}>:${ETCD_CLIENT_PORT}`, peerUrl: `https://<IP of ${n.container}>:2380` })),
+    nodes: lab.nodes().map((n) => ({ node: n.name, where: n.container, role: n.role, login: prettyCommand(['docker', 'exec', '-it', n.container, n.role === 'load-balancer' ? 'sh' : 'bash']) })),
+    // A node's IP is docker's to give: read into a shell variable (CONTROL_PLANE2_IP) in the prerequisites.
+    members: cps.map((n) => ({ node: n.name, where: n.container, name: n.container, clientUrl: `https://$${hostVar(n.name, 'IP')}:${ETCD_CLIENT_PORT}`, peerUrl: `https://$${hostVar(n.name, 'IP')}:2380` })),
     facts: [
       `etcd runs as kubeadm's static Pod in each control-plane node: ${MANIFESTS_DIR}/etcd.yaml, data dir /var/lib/etcd, certificates under ${PKI_DIR}`,
       'etcdctl runs in the etcd container of the node (crictl exec), against its own member (https://127.0.0.1:2379)',
     ],
-    discover: cps.map((n) => prettyCommand(['docker', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', n.container])),
+    discover: cps.map((n) => `${hostVar(n.name, 'IP')}=$(${prettyCommand(['docker', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', n.container])})`),
     on,
     etcdctl,
     ...(lab.kubernetes ? { kubectl: (args: readonly string[]) => ['kubectl', '--context', `kind-${lab.name}`, ...args] } : {}),

@@ -111,7 +111,7 @@ function prerequisites(drill: Drill, facts: LabFacts, ctx: OperatorContext): str
     '',
     `Every etcdctl line runs on a control plane (${code(ctx.node)} unless a step took it down) with the client certificates of kubeadm's layout; this one shows every member, its leader, raft term and index, and DB size:`,
     '',
-    ...fence([sh(ctx, ['endpoint', 'status', '--cluster', '-w', 'table']), sh(ctx, ['endpoint', 'health', '--cluster']), sh(ctx, ['member', 'list', '-w', 'table']), sh(ctx, ['alarm', 'list'])], 'sh'),
+    ...fence([etcdctlLine(ctx, ['endpoint', 'status', '--cluster', '-w', 'table']), etcdctlLine(ctx, ['endpoint', 'health', '--cluster']), etcdctlLine(ctx, ['member', 'list', '-w', 'table']), etcdctlLine(ctx, ['alarm', 'list'])], 'sh'),
     '',
   );
   const params = Object.entries(drill.params);
@@ -119,7 +119,7 @@ function prerequisites(drill: Drill, facts: LabFacts, ctx: OperatorContext): str
   return out;
 }
 
-const sh = (ctx: OperatorContext, args: string[]) => prettyCommand(ctx.facts.etcdctl(ctx.node, args));
+const etcdctlLine = (ctx: OperatorContext, args: string[]) => prettyCommand(ctx.facts.etcdctl(ctx.node, args));
 
 function stepSection(step: Step, head: string, before: OperatorContext, after: OperatorContext, seen: ObservedStep | undefined, fromRun: boolean): string[] {
   const out = [`### ${head}: ${text(step.name)}`, ''];

@@ -22,7 +22,7 @@ export function restoreLines(facts: LabFacts, file: string, token?: string): str
     'RESTORED=/var/lib/etcd-restored-$(date +%Y%m%d-%H%M%S)  # a fresh data dir; the old one stays until you remove it',
   ];
   // kubeadm's names and peer URLs are shell variables ($CP1_NAME) read in the prerequisites.
-  const variable = (v: string) => v.startsWith('$');
+  const variable = (v: string) => v.includes('$');
   const raw: Record<string, string> = { token: '"$TOKEN"', restored: '"$RESTORED"', cluster: `"${initialCluster}"` };
   facts.members.forEach((m, i) => Object.assign(raw, { [`name${i}`]: variable(m.name) ? `"${m.name}"` : shellQuote(m.name), [`peer${i}`]: variable(m.peerUrl) ? `"${m.peerUrl}"` : shellQuote(m.peerUrl) }));
   const restoreArgs = (m: LabFacts['members'][number], snapshot: string, dataDir: string) => {

@@ -124,6 +124,16 @@ describe('kdrill runbook: a kubeadm drill', () => {
   });
 });
 
+describe('kdrill runbook: a kind drill', () => {
+  it("names the node containers and runs etcdctl in each node's etcd container", () => {
+    const md = runbook('drills/kind/etcd-snapshot.yaml');
+    const lab = section(md, /^### The lab/);
+    for (const node of ['control-plane', 'control-plane2', 'control-plane3', 'worker', 'external-load-balancer']) expect(lab).toMatch(new RegExp(`^\\| ${node} \\| bookstore-snapshot-${node} \\|`, 'm'));
+    expect(lab).toContain("CONTROL_PLANE2_IP=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' bookstore-snapshot-control-plane2)");
+    expect(md).toContain(`docker exec bookstore-snapshot-control-plane sh -c 'crictl exec "$(crictl ps --name etcd --state running -q)" "$@"' sh etcdctl snapshot save`);
+  });
+});
+
 describe('kdrill runbook --from-run', () => {
   it('shows what a run observed, per step', () => {
     const dir = path.join(tmp, 'run1');
