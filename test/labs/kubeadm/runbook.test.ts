@@ -23,6 +23,8 @@ describe.skipIf(!hostImagePresent() && !process.env.CI)('kdrill runbook: the kub
   let paste: ReturnType<typeof pasteRunbook>;
 
   beforeAll(() => {
+    // Idempotent (~0.1 s when the image is there), as startTestCluster does.
+    execFileSync('bash', [path.join(root, 'scripts/build-kubeadm-host-image.sh')], { stdio: 'ignore', timeout: 300_000 });
     hosts('down', prefix);
     const inventory = hosts('up', prefix, '--quiet');
     const file = path.join(dir, 'full-restore.yaml');
