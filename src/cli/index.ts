@@ -40,6 +40,18 @@ program
   });
 
 program
+  .command('runbook')
+  .description("write the drill as a Markdown runbook an operator follows without kdrill: the lab's members and URLs, each step's commands (etcdctl, docker, ssh, kubectl), what to look for, the restore")
+  .argument('<drill>', 'drill file')
+  .option('--from-run <run dir>', "add what a run observed (its journal.jsonl): each step's verdict, output, checks, commands and timings")
+  .option('--out <file>', 'write the runbook to this file (default: stdout)')
+  .option('--set <name=value>', 'override a param (repeatable)', collect, [])
+  .action(async (file: string, opts) => {
+    const { runbookCommand } = await import('./commands/runbook.js');
+    process.exitCode = await runbookCommand(file, opts);
+  });
+
+program
   .command('validate')
   .description('check drill files (schema, params, actions, invariants, nodes, files); run nothing')
   .argument('[paths...]', 'drill files or folders (searched recursively)', ['drills'])

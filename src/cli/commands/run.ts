@@ -151,7 +151,7 @@ function reportDir(runDir: string, flags: RunFlags): void {
   }
 }
 
-function parseSets(sets: string[]): Record<string, string> {
+export function parseSets(sets: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');

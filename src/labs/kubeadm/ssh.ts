@@ -81,7 +81,11 @@ export class SshShell implements NodeShell {
   login(node: string): string[] {
     const h = this.hosts[node];
     if (!h) throw new LabError(`no ssh host for node "${node}"`);
-    return ['ssh', ...(h.jump ? ['-J', h.jump] : []), ...(h.port !== undefined ? ['-p', String(h.port)] : []), ...(h.identityFile ? ['-i', h.identityFile] : []), h.user ? `${h.user}@${h.host}` : h.host];
+    // The lab's own known_hosts too: without it a pasted command stops at ssh's host-key question.
+    return [
+      'ssh', ...(h.jump ? ['-J', h.jump] : []), ...(h.port !== undefined ? ['-p', String(h.port)] : []), ...(h.identityFile ? ['-i', h.identityFile] : []),
+      ...(h.knownHostsFile !== undefined ? ['-o', `UserKnownHostsFile=${h.knownHostsFile}`] : []), h.user ? `${h.user}@${h.host}` : h.host,
+    ];
   }
 
   /** Closes the master connections and removes their folder. */

@@ -89,7 +89,7 @@ export class ManifestPods implements StaticPods {
     switch (op) {
       case 'stopKubelet': return [sh(['systemctl', 'stop', 'kubelet']), '# the static Pods keep running: nothing stops them without kubelet'];
       case 'startKubelet': return [sh(['systemctl', 'start', 'kubelet'])];
-      case 'stopPod': return [sh(['mv', manifest(pod), parkedAt(pod)]), `# until kubelet has stopped the ${pod} Pod: ${sh(findPodArgv(pod))} prints nothing`];
+      case 'stopPod': return [sh(['mkdir', '-p', PARKED_DIR]), sh(['mv', manifest(pod), parkedAt(pod)]), `# until kubelet has stopped the ${pod} Pod: ${sh(findPodArgv(pod))} prints nothing`];
       case 'startPod': return [sh(['mv', parkedAt(pod), manifest(pod)]), `# until kubelet runs the ${pod} Pod: ${sh(findPodArgv(pod))} prints its container`];
     }
   }
