@@ -71,10 +71,12 @@ describe('guards on a real etcd lab', () => {
     const { breach, aborted, events } = expectAbortedAndRestored(d, r, 'etcd.quorum');
     expect(performance.now() - t0).toBeLessThan(30_000);
     expect(breach.message).toMatch(/quorum/);
-    // The breach came after the second kill (one follower down is not a breach).
+    // The breach came with the second kill (one follower down is not a breach): after its container
+    // died, in that step (the guard can poll while the step still finishes) or right after it.
+    const secondStart = events.find((e) => e.type === 'step.start' && e.name === 'kill the other follower')!;
     const secondKill = events.find((e) => e.type === 'step.end' && e.name === 'kill the other follower')!;
-    expect(secondKill.status).toBe('passed');
-    expect(breach.ms).toBeGreaterThanOrEqual(secondKill.ms - 50);
+    expect(breach.ms).toBeGreaterThanOrEqual(secondStart.ms);
+    if (secondKill.status !== 'passed') expect(breach.step).toBe('kill the other follower');
     if (aborted) expect(aborted.ms - breach.ms).toBeLessThan(500);
     console.log(`etcd.quorum guard: breach ${Math.round(breach.ms - secondKill.ms)}ms after the second kill ended; step "${breach.step}" stopped ${aborted ? Math.round(aborted.ms - breach.ms) : '-'}ms after the breach`);
   });

@@ -146,8 +146,9 @@ describe('cert-expiry on hosts whose certificates expire in 20 days', () => {
     process.stdout.write(`  expiring: whole run ${((Date.now() - started) / 1000).toFixed(1)} s; certs.renew on 3 hosts ${measures['certs.renew.total']} ms (${lab.hosts.map((h) => `${h.name}: renew ${measures[`certs.renew.${h.name}.renew`]} ms, restart ${measures[`certs.renew.${h.name}.restart`]} ms`).join('; ')}); longest write gap during it ${gap} ms\n`);
   }, 180_000);
 
-  it('run again, the certificates a year out: the drill passes, over ssh and through docker exec', async () => {
-    for (const [name, args] of [['again-ssh', []], ['again-docker', ['--set', 'transport=docker']]] as Array<[string, string[]]>) {
+  // Over ssh the first test ran it; here the docker transport (the stand-in's request on openssl's stdin).
+  it('run again, the certificates a year out: the drill passes, through docker exec', async () => {
+    for (const [name, args] of [['again-docker', ['--set', 'transport=docker']]] as Array<[string, string[]]>) {
       const started = Date.now();
       const r = await run(name, args);
       const { events } = journalOf(path.join(dir, name));
@@ -223,7 +224,7 @@ describe('cert-expiry --dry-run', () => {
     const r = await runKdrill(['run', path.join(root, 'drills/kubeadm/cert-expiry.yaml'), '--set', `inventory=${inventory}`, '--dry-run'], { KDRILL_STATE_DIR: path.join(dir, 'state') });
     expect(r.code, r.stderr).toBe(0);
     for (const h of lab.hosts) {
-      const ssh = `ssh -p ${h.port} -i ${lab.key} root@127.0.0.1 --`;
+      const ssh = `ssh -p ${h.port} -i ${lab.key} -o UserKnownHostsFile=${lab.knownHosts} root@127.0.0.1 --`;
       for (const line of [
         `${ssh} kubeadm certs check-expiration -o json`,
         `${ssh} openssl x509 -noout -enddate -serial -in /etc/kubernetes/pki/etcd/server.crt`,
