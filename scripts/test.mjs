@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: vitest's three projects (vitest.config.ts), as two queues side by side:
+// `npm test`: vitest's four projects (vitest.config.ts), as three queues side by side:
 //   unit, then lab (real docker / etcd / PostgreSQL, one file at a time)
-//   kind (the kind stand-in's kind-shaped clusters, one file at a time)
+//   kind (the kind stand-in's kind-shaped clusters, and run-drills, one file at a time)
+//   kubeadm (the kubeadm test hosts, one file at a time)
 // The machine mostly waits on docker and etcd during the lab tests (measured: 3.7 min of CPU in a
-// 13 min run), so the kind queue runs beside them rather than after them. Arguments go to every
+// 13 min run; 4.5 min of CPU in an 11.5 min run with two queues), so the queues run side by side. Arguments go to every
 // vitest; a JSON report (--outputFile.json=F) is written per queue and merged into F.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,11 +34,12 @@ function run(project) {
 const codes = await Promise.all([
   run('unit').then(async (unit) => [unit, await run('lab')]),
   run('kind').then((kind) => [kind]),
+  run('kubeadm').then((kubeadm) => [kubeadm]),
 ]);
 const code = codes.flat().some((c) => c !== 0) ? 1 : 0;
 
 if (out) {
-  const parts = ['unit', 'lab', 'kind'].map((p) => `${out}.${p}`).filter(existsSync).map((f) => {
+  const parts = ['unit', 'lab', 'kind', 'kubeadm'].map((p) => `${out}.${p}`).filter(existsSync).map((f) => {
     const r = JSON.parse(readFileSync(f, 'utf8'));
     rmSync(f);
     return r;
