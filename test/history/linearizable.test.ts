@@ -65,6 +65,10 @@ describe('checkHistory: linearizable histories', () => {
     { name: 'unknown write, applied (read later)', history: [put('a', 'v1', 0, 10), put('a', 'v2', 20, 0, unknown), get('b', 'v2', 500, 510)] },
     { name: 'unknown write, not applied', history: [put('a', 'v1', 0, 10), put('a', 'v2', 20, 0, unknown), get('b', 'v1', 500, 510), get('b', 'v1', 600, 610)] },
     { name: 'unknown write applied late, after reads of the old value', history: [put('a', 'v1', 0, 10), put('a', 'v2', 20, 0, unknown), get('b', 'v1', 500, 510), get('b', 'v2', 600, 610)] },
+    {
+      name: 'unknown write recorded with the time its deadline fired: still may land any time after',
+      history: [put('a', 'v1', 0, 10), put('a', 'v2', 20, 30, { outcome: 'unknown' }), get('b', 'v1', 400, 410), get('b', 'v2', 500, 510)],
+    },
     { name: 'a read without an answer says nothing', history: [put('a', 'v1', 0, 10), get('b', 'v7', 20, 0, unknown)] },
   ];
   it.each(cases)('$name: accepted', ({ history }) => {
