@@ -17,7 +17,11 @@ export type SearchResult = 'linearizable' | 'illegal' | 'timeout';
  * The cache keys a linearized set by two 32-bit Zobrist hashes (XOR of one random word per operation,
  * updated in O(1) per step) instead of a copy of the set: a false "seen" needs a 64-bit collision.
  */
-export function searchKey(ops: readonly Operation[], initial: string | null, deadline: number, now: () => number): SearchResult {
+export function searchKey(all: readonly Operation[], initial: string | null, deadline: number, now: () => number): SearchResult {
+  // A write of unknown outcome that no read saw can always go last, so it changes nothing: left out,
+  // as porcupine's users do. Kept, it would sit at the front of the list, tried again at each step.
+  const read = new Set(all.filter((o) => o.op === 'get').map((o) => o.value));
+  const ops = all.filter((o) => o.op === 'get' || o.outcome !== 'unknown' || read.has(o.value));
   const n = ops.length;
   if (n === 0) return 'linearizable';
   // Register values as small integers: 0 = empty, i + 1 = the value of put i; -1 = a value no put wrote.
