@@ -10,8 +10,8 @@ export interface CheckOptions {
   budgetMs?: number;
   /** The value of each key read once the drill is over (null: the key is absent). */
   final?: ReadonlyMap<string, string | null>;
-  /** An `etcd.snapshot.restore` of a snapshot at `revision`, finished at monotonic time `at`. */
-  restore?: { revision: number; at: number };
+  /** An `etcd.snapshot.restore` of a snapshot at `revision`: the members stopped from `start` on, healthy again at `end` (monotonic ms). */
+  restore?: { revision: number; start: number; end: number };
   /** The clock of the budget (tests hand in their own). */
   now?: () => number;
 }
@@ -46,7 +46,8 @@ export interface Verdict {
  *
  * With a restore the history is two histories: before it, and after it starting from the snapshot's
  * value of each key (its acknowledged write with the highest revision at or below the snapshot's).
- * An operation still running when the restore finished counts as unknown.
+ * An operation that overlaps the restore says nothing sure: a read is left out, a write becomes
+ * unknown, in both histories (it may be in the snapshot, or made on the new cluster).
  */
 export function checkHistory(history: readonly Operation[], options: CheckOptions = {}): Verdict {
   const now = options.now ?? (() => performance.now());
@@ -59,9 +60,17 @@ export function checkHistory(history: readonly Operation[], options: CheckOption
   const rpoWrites: Operation[] = [];
   if (!restore) epochs.push({ ops: happened, initial: () => null });
   else {
-    const before = happened.filter((o) => o.call < restore.at)
-      .flatMap((o): Operation[] => (o.outcome === 'ok' && o.return <= restore.at ? [o] : o.op === 'put' ? [{ ...o, outcome: 'unknown' }] : []));
-    const after = happened.filter((o) => o.call >= restore.at);
+    const before: Operation[] = [];
+    const after: Operation[] = [];
+    for (const o of happened) {
+      if (o.call > restore.end) after.push(o);
+      else if (o.outcome === 'ok' && o.return < restore.start) before.push(o);
+      else if (o.op === 'put') {
+        const maybe: Operation = { ...o, outcome: 'unknown' };
+        if (o.call < restore.start) before.push(maybe);
+        after.push(maybe);
+      }
+    }
     const snapshot = new Map<string, Operation>();
     for (const o of before) {
       if (o.op !== 'put' || o.outcome !== 'ok' || o.revision === undefined) continue;
@@ -113,8 +122,11 @@ function lostWrites(happened: readonly Operation[], final: CheckOptions['final']
   if (!final) return { lost: [], unread: [] };
   const writerOf = new Map<string, Operation>();
   for (const o of happened) if (o.op === 'put' && o.value !== null) writerOf.set(`${o.key}\u0000${o.value}`, o);
-  const epochOf = (o: Operation): number => (restore && o.call >= restore.at ? 1 : 0);
-  const mustSurvive = (o: Operation): boolean => !restore || epochOf(o) === 1 || (o.revision !== undefined && o.revision <= restore.revision);
+  const epochOf = (o: Operation): number => (restore && o.call > restore.end ? 1 : 0);
+  // Around a restore, only writes acknowledged before it, at or below the snapshot's revision, and
+  // writes made after it must survive; one acknowledged during the restore may be on either cluster.
+  const mustSurvive = (o: Operation): boolean => !restore || epochOf(o) === 1 ||
+    (o.return < restore.start && o.revision !== undefined && o.revision <= restore.revision);
   const later = (w: Operation, than: Operation): boolean => {
     if (epochOf(w) !== epochOf(than)) return epochOf(w) > epochOf(than);
     if (w.revision !== undefined && than.revision !== undefined) return w.revision > than.revision;

@@ -128,11 +128,11 @@ describe('checkHistory: after a snapshot restore', () => {
     put('a', 'v3', 40, 50, { revision: 7 }),
     put('a', 'v4', 60, 70, { revision: 8 }),
     get('b', 'v4', 80, 90),
-    // the restore finishes at t=1000
+    // the restore runs from t=900 to t=1000
     get('b', 'v2', 1100, 1110),
     put('a', 'v5', 1200, 1210, { revision: 9 }),
   ];
-  const restore = { revision: 6, at: 1000 };
+  const restore = { revision: 6, start: 900, end: 1000 };
 
   it('writes after the revision are the RPO, listed; not a failure', () => {
     const v = checkHistory(history, { restore, final: final('v5') });
@@ -151,6 +151,14 @@ describe('checkHistory: after a snapshot restore', () => {
     const bad = history.map((o) => (o.call === 1100 ? { ...o, value: 'v1' } : o));
     const v = checkHistory(bad, { restore, final: final('v5') });
     expect(v.result).toBe('illegal');
+  });
+
+  it('operations during the restore: a write of unknown fate (read later: fine), a read says nothing', () => {
+    const during = [...history, put('c', 'v6', 950, 960, { revision: 7 }), get('c', 'v4', 970, 980), get('b', 'v6', 1150, 1160)];
+    const v = checkHistory(during, { restore, final: final('v5') });
+    expect(v.result).toBe('linearizable');
+    expect(v.ok).toBe(true);
+    expect(v.rpo!.writes.map((o) => o.value)).toEqual(['v3', 'v4']);
   });
 
   it('the final read shows a write after the revision: the snapshot\'s writes are lost', () => {

@@ -7,6 +7,7 @@ import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { within, type EtcdClient } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
+import { lastRestore } from '../../clients/etcd/ledger.js';
 import { checkHistory, type Operation } from '../../history/linearizable.js';
 
 const params = z.strictObject({
@@ -77,7 +78,11 @@ export const etcdHistory: ProbeModule<Params> = {
         const final = await finalReads(clients, nodes, Array.from({ length: p.keys }, (_, i) => keyOf(i)), parseDuration(p.checkBudget)!);
         for (const c of clients.values()) c.close();
         await writeFile(path.join(ctx.runDir, 'history.jsonl'), history.map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
-        const verdict = checkHistory(history, { final, budgetMs: parseDuration(p.checkBudget)! });
+        // A snapshot restore during the drill: the writes acknowledged after the snapshot are its RPO.
+        const r = lastRestore(ctx.state);
+        const restore = r?.startMs !== undefined && r.endMs !== undefined ? { revision: r.snapshotRevision, start: r.startMs, end: r.endMs } : undefined;
+        const verdict = checkHistory(history, { final, restore, budgetMs: parseDuration(p.checkBudget)! });
+        if (verdict.rpo) ctx.measure('rpo.historyWrites', verdict.rpo.writes.length, 'writes');
         const acked = history.filter((o) => o.op === 'put' && o.outcome === 'ok').length;
         const message = `${history.length} operations (${acked} acknowledged writes) by ${p.writers} clients on ${p.keys} keys: ${verdict.lines.join('\n')}`;
         ctx.events.emit({ type: 'probe.summary', probe: 'etcd.history', ok: verdict.ok, message, windows: [], perStep: [] });
