@@ -54,4 +54,12 @@ describe('checkHistory on generated histories (a simulated linearizable register
     expect(v.result).toBe('linearizable');
     expect(ms).toBeLessThan(2_000);
   });
+
+  it('shrinks one stale read among 10,000 operations on one key to the 3 operations that show it', () => {
+    const { history } = simulate(7, { clients: 8, ops: 10_000, keys: 1 });
+    const bad = [...staleRead(history.slice(0, 3000), 5)!, ...history.slice(3000)];
+    const v = checkHistory(bad, { budgetMs: 10_000 });
+    expect(v.illegal!.minimal).toBe(true);
+    expect(v.illegal!.operations.map((o) => o.op)).toEqual(['put', 'put', 'get']);
+  });
 });
