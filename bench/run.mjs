@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Performance figures, measured (not asserted by timed tests). `npm run bench [-- --only cli|drill|ssh|kubeadm] [--access direct,published]`.
+// Performance figures, measured (not asserted by timed tests). `npm run bench [-- --only cli|drill|ssh|kubeadm|checker] [--access direct,published]`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -44,3 +44,5 @@ if (!only || only === 'drill') {
 if (!only || only === 'ssh') await import(path.join(root, 'bench/ssh.mjs'));
 
 if (!only || only === 'kubeadm') await import(path.join(root, 'bench/kubeadm.mjs'));
+
+if (!only || only === 'checker') await import(path.join(root, 'bench/checker.mjs'));

@@ -132,10 +132,12 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   if (r.probes.length) {
     out.push('## Probes', '');
     for (const p of r.probes) {
-      const verdict = p.ok === undefined ? 'not judged (the run ended first)' : p.ok ? 'within budget' : '**over budget / FAILED**';
+      // A probe without samples (etcd.history) judges a recorded history, not a budget: its verdict is its message.
+      const sampled = p.attempts > 0;
+      const verdict = p.ok === undefined ? 'not judged (the run ended first)' : p.ok ? (sampled ? 'within budget' : 'passed') : sampled ? '**over budget / FAILED**' : '**FAILED**';
       out.push(`### ${text(p.probe)}: ${verdict}`, '');
-      if (p.message) out.push(text(p.message), '');
-      out.push(`${p.attempts - p.failures} of ${p.attempts} attempts succeeded; ${p.windows.length} unavailable window(s), longest ${fmtMs(p.longestMs)}, total ${fmtMs(p.totalMs)}${p.budgetMs !== undefined ? `; budget ${fmtMs(p.budgetMs)} at a stretch` : ''}.`, '');
+      if (p.message) out.push(...p.message.split('\n').map((l, i, all) => (all.length > 1 ? `- ${text(l.trim())}` : text(l))), '');
+      if (sampled) out.push(`${p.attempts - p.failures} of ${p.attempts} attempts succeeded; ${p.windows.length} unavailable window(s), longest ${fmtMs(p.longestMs)}, total ${fmtMs(p.totalMs)}${p.budgetMs !== undefined ? `; budget ${fmtMs(p.budgetMs)} at a stretch` : ''}.`, '');
       if (p.perStep.length) {
         out.push('| Step | Longest unavailable | Total unavailable |', '|---|---|---|');
         for (const s of p.perStep) out.push(`| ${cell(text(s.step))} | ${fmtMs(s.longestMs)} | ${fmtMs(s.totalMs)} |`);

@@ -51,6 +51,15 @@ describe('summary.md', () => {
     expect(md(probeRun(2000))).not.toContain('timeline.svg');
   });
 
+  it('a probe without samples (etcd.history): its verdict and its message line by line, no attempts line', () => {
+    const events = passedRun();
+    const end = events.pop()!;
+    events.push({ type: 'probe.summary', probe: 'etcd.history', ok: false, ms: end.ms, message: '12 operations by 2 clients on 1 keys: not linearizable: key k: these 2 operations have no legal order:\n  client a: put k = "v1", ok, 0.0 → 10.0 ms', windows: [], perStep: [] } as never, end);
+    const text = md(events);
+    expect(text).toContain('### etcd.history: **FAILED**\n\n- 12 operations by 2 clients on 1 keys: not linearizable: key k: these 2 operations have no legal order:\n- client a: put k = "v1", ok, 0.0 → 10.0 ms\n');
+    expect(text).not.toContain('0 of 0 attempts');
+  });
+
   it('an interrupted run names the restore steps that did not run', () => {
     const text = md(interruptedRun());
     expect(text).toContain('**Status: INTERRUPTED**');

@@ -92,6 +92,7 @@ export const snapshotRestore: ActionModule<Params> = {
     const oldClusterId = firstClusterId(ctx.state) ?? seen;
 
     const started = performance.now();
+    const startMs = ctx.events.now();
     const configs = new Map<string, MemberConfig>();
     for (const n of nodes) configs.set(n, await host.config(ctx, n));
     const cluster = initialCluster([...configs.values()].map((c) => ({ name: c.name, peerURL: c.peerURL })));
@@ -136,7 +137,7 @@ export const snapshotRestore: ActionModule<Params> = {
     ctx.signal.throwIfAborted();
     const ms = Math.round(performance.now() - started);
     const newClusterId = after[0]!.clusterId;
-    recordRestore(ctx.state, { file: p.file, snapshotRevision: facts.status.revision, oldClusterId, newClusterId });
+    recordRestore(ctx.state, { file: p.file, snapshotRevision: facts.status.revision, oldClusterId, newClusterId, startMs, endMs: ctx.events.now() });
 
     ctx.measure('restore.time', ms, 'ms');
     ctx.measure('clusterId.old', oldClusterId ?? 'unknown');

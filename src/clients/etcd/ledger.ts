@@ -5,7 +5,11 @@
 
 export interface LedgerEntry { key: string; revision: number }
 export interface SnapshotRecord { file: string; revision: number; keys: number; sha256: string; clusterId?: string }
-export interface RestoreRecord { file: string; snapshotRevision: number; oldClusterId?: string; newClusterId: string }
+export interface RestoreRecord {
+  file: string; snapshotRevision: number; oldClusterId?: string; newClusterId: string;
+  /** On the drill's clock (events.now()): before the first member was touched, and once all were healthy again. */
+  startMs?: number; endMs?: number;
+}
 
 const LEDGER = 'etcd.ledger';
 const FIRST_CLUSTER_ID = 'etcd.clusterId.first';

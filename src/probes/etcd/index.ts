@@ -1,4 +1,5 @@
 import type { ProbeModule } from '../../engine/types.js';
 import { etcdWrites } from './writes.js';
+import { etcdHistory } from './history.js';
 
-export const probes: ProbeModule[] = [etcdWrites];
+export const probes: ProbeModule[] = [etcdWrites, etcdHistory];

@@ -1,0 +1,169 @@
+import { describeOperation, type Operation } from './operation.js';
+import { searchKey } from './search.js';
+import { shrink } from './shrink.js';
+
+export type { Operation } from './operation.js';
+export { describeOperation } from './operation.js';
+
+export interface CheckOptions {
+  /** Time for the whole check, the shrinking included (default 10 s). Past it, keys left are `unknown`. */
+  budgetMs?: number;
+  /** The value of each key read once the drill is over (null: the key is absent). */
+  final?: ReadonlyMap<string, string | null>;
+  /** An `etcd.snapshot.restore` of a snapshot at `revision`: the members stopped from `start` on, healthy again at `end` (monotonic ms). */
+  restore?: { revision: number; start: number; end: number };
+  /** The clock of the budget (tests hand in their own). */
+  now?: () => number;
+}
+
+export interface Verdict {
+  /** Linearizable and no acknowledged write lost (the RPO of a restore is not a failure). */
+  ok: boolean;
+  /** `unknown`: no violation found, but the budget ran out before every key was searched. */
+  result: 'linearizable' | 'illegal' | 'unknown';
+  operations: number;
+  keys: number;
+  /** The first illegal key, with a 1-minimal illegal sub-history (`minimal: false` if time ran out). */
+  illegal?: { key: string; operations: Operation[]; minimal: boolean };
+  /** Keys whose search the budget cut short. */
+  unsearched: string[];
+  /** Acknowledged writes not readable at the end: neither their value nor a later one was read. */
+  lost: Operation[];
+  /** No final reads were given: loss was not checked at all. */
+  lossUnchecked: boolean;
+  /** Keys with writes but no final read: their writes were not checked for loss. */
+  unread: string[];
+  /** After a restore: the acknowledged writes after the snapshot's revision (expected loss, not a failure). */
+  rpo?: { revision: number; writes: Operation[] };
+  /** The verdict in the operator's words, one line each. */
+  lines: string[];
+}
+
+/**
+ * Checks a recorded history: linearizable per key (a register: put/get), no acknowledged write lost
+ * (the final read of each key returns its value or a later one), and after a snapshot restore the
+ * writes after the snapshot's revision counted as the RPO.
+ *
+ * With a restore the history is two histories: before it, and after it starting from the snapshot's
+ * value of each key (its acknowledged write with the highest revision at or below the snapshot's).
+ * An operation that overlaps the restore says nothing sure: a read is left out, a write becomes
+ * unknown, in both histories (it may be in the snapshot, or made on the new cluster).
+ */
+export function checkHistory(history: readonly Operation[], options: CheckOptions = {}): Verdict {
+  const now = options.now ?? (() => performance.now());
+  const deadline = now() + (options.budgetMs ?? 10_000);
+  const outOfTime = (): boolean => now() > deadline;
+  const restore = options.restore;
+  // A failed operation did not happen; a read without an answer says nothing.
+  const happened = history.filter((o) => o.outcome !== 'failed' && !(o.op === 'get' && o.outcome === 'unknown'));
+  const epochs: { ops: Operation[]; initial: (key: string) => string | null }[] = [];
+  const rpoWrites: Operation[] = [];
+  if (!restore) epochs.push({ ops: happened, initial: () => null });
+  else {
+    const before: Operation[] = [];
+    const after: Operation[] = [];
+    for (const o of happened) {
+      if (o.call > restore.end) after.push(o);
+      else if (o.outcome === 'ok' && o.return < restore.start) before.push(o);
+      else if (o.op === 'put') {
+        const maybe: Operation = { ...o, outcome: 'unknown' };
+        if (o.call < restore.start) before.push(maybe);
+        after.push(maybe);
+      }
+    }
+    const snapshot = new Map<string, Operation>();
+    for (const o of before) {
+      if (o.op !== 'put' || o.outcome !== 'ok' || o.revision === undefined) continue;
+      if (o.revision > restore.revision) rpoWrites.push(o);
+      else if ((snapshot.get(o.key)?.revision ?? -1) < o.revision) snapshot.set(o.key, o);
+    }
+    epochs.push({ ops: before, initial: () => null }, { ops: after, initial: (k) => snapshot.get(k)?.value ?? null });
+  }
+
+  const keys = new Set(happened.map((o) => o.key));
+  const unsearched: string[] = [];
+  let illegal: Verdict['illegal'];
+  search: for (const epoch of epochs) {
+    for (const [key, ops] of byKey(epoch.ops)) {
+      const initial = epoch.initial(key);
+      const result = searchKey(ops, initial, deadline, now);
+      if (result === 'timeout') { unsearched.push(key); continue; }
+      if (result === 'illegal') {
+        const small = shrink(ops, (sub) => searchKey(sub, initial, deadline, now) === 'illegal', outOfTime);
+        illegal = { key, ...small };
+        break search;
+      }
+    }
+  }
+  const { lost, unread } = lostWrites(happened, options.final, restore);
+  const result = illegal ? 'illegal' : unsearched.length ? 'unknown' : 'linearizable';
+  const verdict: Verdict = { ok: result === 'linearizable' && lost.length === 0, lossUnchecked: !options.final, result, operations: history.length, keys: keys.size, illegal, unsearched, lost, unread, lines: [] };
+  if (restore) verdict.rpo = { revision: restore.revision, writes: rpoWrites };
+  verdict.lines = describe(verdict);
+  return verdict;
+}
+
+function byKey(ops: readonly Operation[]): Map<string, Operation[]> {
+  const keys = new Map<string, Operation[]>();
+  for (const o of ops) {
+    const list = keys.get(o.key);
+    if (list) list.push(o); else keys.set(o.key, [o]);
+  }
+  return keys;
+}
+
+/**
+ * An acknowledged write is lost when the key's final value is neither its value nor the value of a
+ * write that may come after it: one that did not return before it was called (or, both revisions
+ * known, a higher revision). After a restore, only writes at or below the snapshot's revision and
+ * writes made after the restore must survive; the others are the RPO.
+ */
+function lostWrites(happened: readonly Operation[], final: CheckOptions['final'], restore: CheckOptions['restore']): { lost: Operation[]; unread: string[] } {
+  if (!final) return { lost: [], unread: [] };
+  const writerOf = new Map<string, Operation>();
+  for (const o of happened) if (o.op === 'put' && o.value !== null) writerOf.set(`${o.key}\u0000${o.value}`, o);
+  const epochOf = (o: Operation): number => (restore && o.call > restore.end ? 1 : 0);
+  // Around a restore, only writes acknowledged before it, at or below the snapshot's revision, and
+  // writes made after it must survive; one acknowledged during the restore may be on either cluster.
+  const mustSurvive = (o: Operation): boolean => !restore || epochOf(o) === 1 ||
+    (o.return < restore.start && o.revision !== undefined && o.revision <= restore.revision);
+  const later = (w: Operation, than: Operation): boolean => {
+    if (epochOf(w) !== epochOf(than)) return epochOf(w) > epochOf(than);
+    if (w.revision !== undefined && than.revision !== undefined) return w.revision > than.revision;
+    return !(w.outcome === 'ok' && w.return < than.call);
+  };
+  const lost: Operation[] = [];
+  const unread = new Set<string>();
+  for (const w of happened) {
+    if (w.op !== 'put' || w.outcome !== 'ok' || !mustSurvive(w)) continue;
+    if (!final.has(w.key)) { unread.add(w.key); continue; }
+    const value = final.get(w.key)!;
+    if (value === w.value) continue;
+    const seen = value === null ? undefined : writerOf.get(`${w.key}\u0000${value}`);
+    if (!seen || !mustSurvive(seen) && seen.outcome === 'ok' || !later(seen, w)) lost.push(w);
+  }
+  return { lost, unread: [...unread] };
+}
+
+function describe(v: Verdict): string[] {
+  const lines: string[] = [];
+  if (v.result === 'linearizable') lines.push(`linearizable: ${v.operations} operations on ${v.keys} keys`);
+  if (v.result === 'unknown') lines.push(`linearizability unknown: the time budget ran out before ${v.unsearched.length} of ${v.keys} keys were searched (${v.unsearched.slice(0, 5).join(', ')}); no violation found in the others`);
+  if (v.illegal) {
+    const { key, operations, minimal } = v.illegal;
+    lines.push(`not linearizable: key ${key}: these ${operations.length} operations have no legal order` +
+      (minimal ? ' (leave any one out and they have one):' : ' (the time budget ran out while shrinking: maybe not the smallest such set):'));
+    for (const o of [...operations].sort((a, b) => a.call - b.call)) lines.push(`  ${describeOperation(o)}`);
+  }
+  if (v.lost.length) {
+    lines.push(`${v.lost.length} acknowledged write${v.lost.length === 1 ? '' : 's'} lost (the final read returns neither its value nor a later one):`);
+    for (const o of v.lost.slice(0, 20)) lines.push(`  ${describeOperation(o)}`);
+  } else if (v.lossUnchecked) lines.push('acknowledged writes not checked for loss (no final reads)');
+  else lines.push('0 acknowledged writes lost');
+  if (v.unread.length) lines.push(`not checked for loss (no final read): ${v.unread.length} key${v.unread.length === 1 ? '' : 's'}: ${v.unread.slice(0, 5).join(', ')}`);
+  if (v.rpo) {
+    lines.push(`RPO of the restore at revision ${v.rpo.revision}: ${v.rpo.writes.length} acknowledged write${v.rpo.writes.length === 1 ? '' : 's'} after it (expected)`);
+    for (const o of v.rpo.writes.slice(0, 20)) lines.push(`  ${describeOperation(o)}`);
+  }
+  return lines;
+}
