@@ -62,6 +62,9 @@ async function healthOf(etcd: EtcdAccess, node: string, endpoint: string): Promi
   }
 }
 
+/** An error as a table cell: its first clause (gRPC's details after the parenthesis stay out). */
+const short = (e: string): string => e.replace(/ \(.*$/s, '').slice(0, 80);
+
 const ms = (n: number): string => `${n.toFixed(3)}ms`;
 
 export function renderStatus(s: LabStatus): string[] {
@@ -73,9 +76,9 @@ export function renderStatus(s: LabStatus): string[] {
   out.push(...table(['endpoint', 'ID', 'version', 'DB size', 'is leader', 'raft term', 'raft index', 'errors'], s.statuses.map((p) =>
     p.ok
       ? [p.endpoint, hexId(p.status.memberId), p.status.version, humanBytes(p.status.dbSize), String(p.status.leader), String(p.status.raftTerm), String(p.status.raftIndex), p.status.errors.join(', ')]
-      : [p.endpoint, '', '', '', '', '', '', p.error])));
+      : [p.endpoint, '', '', '', '', '', '', short(p.error)])));
   out.push('', 'endpoint health:');
-  out.push(...table(['endpoint', 'health', 'took', 'error'], s.health.map((h) => [h.endpoint, String(h.ok), ms(h.tookMs), h.error ?? ''])));
+  out.push(...table(['endpoint', 'health', 'took', 'error'], s.health.map((h) => [h.endpoint, String(h.ok), ms(h.tookMs), short(h.error ?? '')])));
   out.push('', 'alarm list:');
   if (typeof s.alarms === 'string') out.push(`  no member answered: ${s.alarms}`);
   else if (s.alarms.length === 0) out.push('  (none)');

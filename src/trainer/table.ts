@@ -1,6 +1,6 @@
 /**
  * etcdctl's `-w table` look (olekukonko/tablewriter): a ruled box, headers upper-case and centred,
- * cells left-aligned, so that what `kdrill lab status` prints reads like what the chapter shows.
+ * cells right-aligned, so that what `kdrill lab status` prints reads like what the chapter shows.
  */
 export function table(headers: string[], rows: string[][]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -10,7 +10,7 @@ export function table(headers: string[], rows: string[][]): string[] {
     return `${' '.repeat(left)}${s}${' '.repeat(w - s.length - left)}`;
   };
   const line = (cells: string[], fit: (s: string, w: number) => string) => `| ${cells.map((c, i) => fit(c, widths[i]!)).join(' | ')} |`;
-  return [rule, line(headers.map((h) => h.toUpperCase()), centred), rule, ...rows.map((r) => line(r, (s, w) => s.padEnd(w))), rule];
+  return [rule, line(headers.map((h) => h.toUpperCase()), centred), rule, ...rows.map((r) => line(r, (s, w) => s.padStart(w))), rule];
 }
 
 /** etcdctl's DB SIZE (go-humanize's Bytes): SI units, one decimal under 10. */

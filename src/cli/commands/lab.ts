@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadDrill } from '../../drill/loader.js';
-import { errorMessage, LabError, UsageError } from '../../engine/errors.js';
+import { errorMessage, InterruptedError, LabError, UsageError } from '../../engine/errors.js';
 import { lockLab } from '../../engine/lock.js';
 import { CommandRunner } from '../../exec/runner.js';
 import { inspectContainers } from '../../labs/docker/index.js';
@@ -38,11 +38,12 @@ export async function labCommand(verb: LabVerb, file: string, flags: LabFlags): 
   const target = await loadTarget(file, flags);
   const stateDir = labStateDir(target.provider.name, target.name);
   const abort = new AbortController();
-  const onSignal = () => abort.abort(new Error('interrupted'));
+  const onSignal = () => abort.abort(new InterruptedError('interrupted by SIGINT'));
   process.once('SIGINT', onSignal);
   const env: LabEnv = {
     runner: new CommandRunner().withSignal(abort.signal), signal: abort.signal, drillDir: target.dir, stateDir,
-    log: (m, level = 'info') => process.stderr.write(`${visible(`kdrill: ${level === 'info' ? '' : `${level}: `}${m}`)}\n`),
+    // status and env print what the student reads or evals: only warnings go to stderr there.
+    log: (m, level = 'info') => (level === 'info' && (verb === 'status' || verb === 'env')) || process.stderr.write(`${visible(`kdrill: ${level === 'info' ? '' : `${level}: `}${m}`)}\n`),
   };
   const lab = target.provider.create(target.spec, env);
   try {
@@ -57,6 +58,10 @@ export async function labCommand(verb: LabVerb, file: string, flags: LabFlags): 
       process.stdout.write(`${shellEnv(lab, { node: await runningMember(lab), kubeconfig }).join('\n')}\n`);
     }
     return EXIT.passed;
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+    process.stderr.write('kdrill: interrupted\n');
+    return EXIT.interrupted;
   } finally {
     process.off('SIGINT', onSignal);
     await lab.close?.().catch(() => undefined);
@@ -67,7 +72,15 @@ async function up(lab: Lab, file: string, stateDir: string): Promise<number> {
   const unlock = lockLab(lab.provider, lab.name);
   try {
     const t0 = performance.now();
-    const r = await lab.up();
+    const r = await lab.up().catch(async (err: unknown) => {
+      // A Ctrl-C during up: what was made carries the lab's label and goes, with a signal of its own.
+      if (lab.env.signal.aborted) {
+        lab.env.signal = AbortSignal.timeout(120_000);
+        lab.env.runner = lab.env.runner.withSignal(lab.env.signal);
+        await lab.down({}).catch((e: unknown) => lab.env.log(`removing the half-made lab: ${errorMessage(e)}`, 'warn'));
+      }
+      throw err;
+    });
     holdLab(stateDir);
     const took = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
     const what = r.adopted ? `adopted (${r.adopted})` : 'created';
