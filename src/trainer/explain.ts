@@ -46,11 +46,17 @@ function stepLines(step: Step, head: string, ctx: OperatorContext): string[] {
   const out = [`${head}: ${step.name}  (${step.action})`];
   if (step.explain) out.push(...wrap(step.explain, WIDTH - 3).map((l) => `   ${l}`));
   else out.push(...wrap(step.module.summary, WIDTH - 3).map((l) => `   ${l}`));
+  const exercise = step.action === 'exercise' ? (step.params as { task: string; hints: Array<{ after: string; text: string }> }) : undefined;
+  if (exercise) {
+    out.push('   the task:', ...wrap(exercise.task, WIDTH - 5).map((l) => `     ${l}`));
+    if (exercise.hints.length) out.push('   hints:');
+    for (const h of exercise.hints) out.push(...bullet(`after ${h.after}: ${h.text}`, 5));
+  }
   for (const key of step.module.checkParams ?? []) {
     const checks = (step.params as Record<string, Check[] | undefined>)[key];
     if (!checks?.length) continue;
-    out.push(`   ${key === 'until' ? 'waits until' : key}:`);
-    for (const c of checks) out.push(...bullet(`${c.name} (${within(c)}): ${lookFor(c, ctx).words}`, 5));
+    out.push(`   ${exercise ? 'fixed when all hold at once (no time limit)' : key === 'until' ? 'waits until' : key}:`);
+    for (const c of checks) out.push(...bullet(`${c.name}${exercise ? '' : ` (${within(c)})`}: ${lookFor(c, ctx).words}`, 5));
   }
   if (step.expect.length) {
     out.push('   then checks:');
