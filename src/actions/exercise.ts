@@ -14,10 +14,11 @@ const params = z.strictObject({
     text: z.string().min(1),
   })).default([]).describe('Hints released over time; the report counts the ones the student saw'),
   until: z.array(checkSchema).min(1).describe('The checks that say it is fixed: polled until all hold at once'),
+  watch: z.array(checkSchema).default([]).describe('Checks that must hold at every poll (etcd.defragOrder): the first that does not fails the exercise, with its reason'),
   poll: positiveDuration.default('1s').describe('How often the checks are polled'),
 });
 
-interface Params { task: string; hints: Array<{ after: string; text: string }>; until: Check[]; poll: string }
+interface Params { task: string; hints: Array<{ after: string; text: string }>; until: Check[]; watch: Check[]; poll: string }
 
 /** Every check once; a check that throws does not hold. */
 async function holdAll(ctx: Context, checks: Check[]): Promise<Array<{ check: string; verdict: Verdict }>> {
@@ -45,9 +46,10 @@ export const exercise: ActionModule<Params> = {
   name: 'exercise',
   summary: "the student's turn: print the task, release hints over time, wait until the checks say it is fixed; measures the time to fix",
   params: params as unknown as z.ZodType<Params>,
-  checkParams: ['until'],
+  checkParams: ['until', 'watch'],
   plan: (p) => [
     `# print the task; hints after ${p.hints.map((h) => h.after).join(', ') || '(none)'}`,
+    ...p.watch.map((c) => `${c.name} must hold at every poll (else the exercise fails)`),
     ...p.until.map((c) => `until ${c.name} holds (polled every ${p.poll}, no deadline but the step's timeout)`),
   ],
   async run(ctx, p) {
@@ -62,6 +64,11 @@ export const exercise: ActionModule<Params> = {
       while (given < hints.length && hints[given]!.ms <= elapsed) {
         ctx.log(`hint ${given + 1}/${hints.length} (after ${formatDuration(hints[given]!.ms)}): ${hints[given]!.text}`);
         given++;
+      }
+      const broken = (await holdAll(ctx, p.watch)).find((c) => !c.verdict.ok);
+      if (broken) {
+        ctx.measure('exercise.hintsUsed', given);
+        throw new Error(`${broken.check}: ${broken.verdict.message}`);
       }
       last = await holdAll(ctx, p.until);
       if (last.every((c) => c.verdict.ok)) break;

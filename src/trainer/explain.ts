@@ -55,7 +55,8 @@ function stepLines(step: Step, head: string, ctx: OperatorContext): string[] {
   for (const key of step.module.checkParams ?? []) {
     const checks = (step.params as Record<string, Check[] | undefined>)[key];
     if (!checks?.length) continue;
-    out.push(`   ${exercise ? 'fixed when all hold at once (no time limit)' : key === 'until' ? 'waits until' : key}:`);
+    const says = exercise ? (key === 'watch' ? 'must hold all along (else the exercise fails)' : 'fixed when all hold at once (no time limit)') : key === 'until' ? 'waits until' : key;
+    out.push(`   ${says}:`);
     for (const c of checks) out.push(...bullet(`${c.name}${exercise ? '' : ` (${within(c)})`}: ${lookFor(c, ctx).words}`, 5));
   }
   if (step.expect.length) {
