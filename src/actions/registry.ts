@@ -2,6 +2,7 @@ import type { ActionModule } from '../engine/types.js';
 import { exec } from './exec.js';
 import { sleep } from './sleep.js';
 import { wait } from './wait.js';
+import { exercise } from './exercise.js';
 import { actions as nodeActions } from './node/index.js';
 import { actions as etcdActions } from './etcd/index.js';
 import { actions as k8sActions } from './k8s/index.js';
@@ -13,5 +14,5 @@ import { actions as kubeadmActions } from './kubeadm/index.js';
  * top level: `kdrill validate` loads this registry and must stay fast.
  */
 export const actions: Record<string, ActionModule> = Object.fromEntries(
-  [exec, sleep, wait, ...nodeActions, ...etcdActions, ...k8sActions, ...sqlActions, ...kubeadmActions].map((a) => [a.name, a]),
+  [exec, sleep, wait, exercise, ...nodeActions, ...etcdActions, ...k8sActions, ...sqlActions, ...kubeadmActions].map((a) => [a.name, a]),
 );

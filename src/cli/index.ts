@@ -51,6 +51,36 @@ program
     process.exitCode = await runbookCommand(file, opts);
   });
 
+const lab = program
+  .command('lab')
+  .description("a drill's lab by hand (trainers): up (create or adopt, and hold it), status (H-S-M tables and nodes), env (the chapter's etcd helper for a shell), down (remove what kdrill made)");
+for (const [verb, what] of [
+  ['up', "bring up (or adopt) the drill's lab and hold it: drill runs on it leave it up until `kdrill lab down`"],
+  ['status', 'member list, endpoint status, endpoint health and alarms in etcdctl\'s tables, and the nodes'],
+  ['env', 'shell lines defining `etcd` (etcdctl in a member node over mTLS), and KUBECONFIG where the lab has one: eval "$(kdrill lab env <drill>)"'],
+  ['down', 'remove what kdrill made for the lab (containers, network, state folder)'],
+] as const) {
+  lab
+    .command(verb)
+    .description(what)
+    .argument('<drill>', 'drill file, or a lab file (clusters/etcd-3.yaml)')
+    .option('--set <name=value>', 'override a param (repeatable)', collect, [])
+    .action(async (file: string, opts) => {
+      const { labCommand } = await import('./commands/lab.js');
+      process.exitCode = await labCommand(verb, file, opts);
+    });
+}
+
+program
+  .command('explain')
+  .description('the drill as a lesson, with no lab: what it is about, each step with its explanation and what will be checked, the restore')
+  .argument('<drill>', 'drill file')
+  .option('--set <name=value>', 'override a param (repeatable)', collect, [])
+  .action(async (file: string, opts) => {
+    const { explainCommand } = await import('./commands/explain.js');
+    process.exitCode = await explainCommand(file, opts);
+  });
+
 program
   .command('validate')
   .description('check drill files (schema, params, actions, invariants, nodes, files); run nothing')

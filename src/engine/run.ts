@@ -17,6 +17,8 @@ export interface EngineOptions {
   drill: Drill;
   runDir: string;
   labStateDir: string;
+  /** Why the lab stays after the run whatever the drill says (`kdrill lab up` holds it until `kdrill lab down`). */
+  keepLab?: string;
   runner: CommandRunner;
   events: EventBus;
   /** Aborted by the first Ctrl-C: the running step is stopped, the restore runs. */
@@ -102,9 +104,9 @@ export class DrillRun {
     return `interrupted: restore steps not run: ${notRun.join(', ')}`;
   }
 
-  /** `keep: true`: the lab stays after the run. */
+  /** `keep: true`, or a lab held by `kdrill lab up`: the lab stays after the run. */
   private get keep(): boolean {
-    return (this.o.drill.lab as { keep?: boolean }).keep === true;
+    return this.o.keepLab !== undefined || (this.o.drill.lab as { keep?: boolean }).keep === true;
   }
 
   /** Restore steps that have not run yet (for the second Ctrl-C). */
@@ -361,7 +363,7 @@ export class DrillRun {
 
   private async down(created: boolean): Promise<void> {
     if (!created || this.keep) {
-      this.o.events.emit({ type: 'lab.down', provider: this.lab.provider, name: this.lab.name, removed: false, reason: this.keep ? 'keep: true' : 'not created by this run' });
+      this.o.events.emit({ type: 'lab.down', provider: this.lab.provider, name: this.lab.name, removed: false, reason: this.keep ? (this.o.keepLab ?? 'keep: true') : 'not created by this run' });
       return;
     }
     try {

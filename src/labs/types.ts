@@ -214,6 +214,11 @@ export interface Lab extends LabCapabilities {
   env: LabEnv;
   /** Brings the lab up; on failure it removes whatever it created itself before throwing (LabError). */
   up(): Promise<UpResult>;
+  /**
+   * Finds the lab as it is and connects to it, changing nothing in it (`kdrill lab status`, `env`):
+   * what was found ("3 of 3 members running"), or undefined when there is no such lab.
+   */
+  attach?(): Promise<string | undefined>;
   /** Remove what this lab created (`created` from up), or everything it owns when `force`. */
   down(opts: { force?: boolean }): Promise<void>;
   /** Releases clients (etcd connections) whatever happened; called once at the very end of a run. */

@@ -55,7 +55,12 @@ export const CHECKS: Record<string, View> = {
         : sh(['etcdctl', 'snapshot', 'status', p.file, '-w', 'table']),
     ],
   }),
-  'etcd.alarms': (_p, ctx) => ({ words: 'no alarm is raised (`alarm list` prints nothing; NOSPACE would refuse every write)', commands: [etcdctl(ctx, ['alarm', 'list'])] }),
+  'etcd.alarms': (p: { includes?: string }, ctx) => ({
+    words: p.includes
+      ? `${p.includes} is raised (\`alarm list\` shows it${p.includes === 'NOSPACE' ? ': every write is refused until it is disarmed' : ''})`
+      : 'no alarm is raised (`alarm list` prints nothing; NOSPACE would refuse every write)',
+    commands: [etcdctl(ctx, ['alarm', 'list'])],
+  }),
   'etcd.writable': (p: { key: string }, ctx) => ({ words: 'a write is acknowledged (put prints OK)', commands: [etcdctl(ctx, ['put', '--', p.key, 'written-by-hand'])] }),
   'etcd.readOnly': (p: { key: string }, ctx) => ({
     words: 'writes are refused (put times out or fails) while a serializable read still answers',

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadDrill } from '../../drill/loader.js';
@@ -19,6 +18,8 @@ import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
 import { EXIT, exitCodeOfStatus, printWarnings } from '../exit.js';
 import { modules } from '../modules.js';
+import { labStateDir as stateDirOf } from '../state-dir.js';
+import { heldReason } from '../../trainer/held.js';
 import { kdrillVersion } from '../version.js';
 
 export interface RunFlags {
@@ -40,7 +41,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   }
   printWarnings(drill.warnings);
   const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
-  const labStateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
+  const labStateDir = stateDirOf(drill.lab.provider, drill.lab.name ?? drill.name);
   checkLengths(labStateDir, (why) => {
     throw new UsageError(`the lab's state folder ${labStateDir}: ${why}`);
   });
@@ -72,7 +73,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   runner.onCommand((c) => events.emit({ type: 'command', ...c }));
   const prompt = interactive ? new Prompt() : undefined;
   const engine = new DrillRun({
-    drill, runDir, labStateDir, runner, events, interrupt: interrupt.signal, only: flags.only,
+    drill, runDir, labStateDir, keepLab: heldReason(labStateDir), runner, events, interrupt: interrupt.signal, only: flags.only,
     beforeStep: flags.step ? (step, phase, i, n, plan) => prompt!.beforeStep(step, phase, i, n, plan) : undefined,
     onFailure: flags.pauseOnFailure ? (step, error) => prompt!.onFailure(step, error) : undefined,
     exitCodeOf: exitCodeOfStatus,

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadDrill } from '../../drill/loader.js';
 import { CommandRunner } from '../../exec/runner.js';
@@ -9,6 +8,7 @@ import { readRun } from '../../runbook/observed.js';
 import { renderRunbook } from '../../runbook/render.js';
 import { EXIT, printWarnings } from '../exit.js';
 import { modules } from '../modules.js';
+import { labStateDir } from '../state-dir.js';
 
 export interface RunbookFlags {
   fromRun?: string;
@@ -24,7 +24,7 @@ export async function runbookCommand(file: string, flags: RunbookFlags): Promise
   const { parseSets } = await import('./run.js');
   const drill = loadDrill(file, { modules, set: parseSets(flags.set) });
   printWarnings(drill.warnings);
-  const stateDir = path.join(process.env.KDRILL_STATE_DIR ?? path.join(os.homedir(), '.kdrill'), 'labs', `${drill.lab.provider}-${drill.lab.name ?? drill.name}`);
+  const stateDir = labStateDir(drill.lab.provider, drill.lab.name ?? drill.name);
   const env: LabEnv = { runner: new CommandRunner(), signal: new AbortController().signal, log: () => {}, drillDir: drill.dir, stateDir };
   const lab = drill.provider.create(drill.lab, env);
   const observed = flags.fromRun ? readRun(flags.fromRun) : undefined;

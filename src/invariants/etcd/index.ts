@@ -11,9 +11,10 @@ import { etcdDbSize } from './db-size.js';
 import { snapshotValid } from './snapshot-valid.js';
 import { etcdClusterId } from './cluster-id.js';
 import { etcdRpo } from './rpo.js';
+import { etcdDefragOrder } from './defrag-order.js';
 
 /** etcd: quorum, leadership, data; maintenance and recovery. */
 export const invariants: InvariantModule[] = [
   etcdQuorum, etcdLeader, etcdWritable, etcdReadOnly, etcdInSync, etcdHashConsistent, etcdKey,
-  etcdAlarms, etcdDbSize, snapshotValid, etcdClusterId, etcdRpo,
+  etcdAlarms, etcdDbSize, snapshotValid, etcdClusterId, etcdRpo, etcdDefragOrder,
 ];

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { prettyCommand } from '../../exec/errors.js';
@@ -232,6 +233,32 @@ export class EtcdLab implements Lab {
       this.subnet = undefined;
       return undefined;
     }
+  }
+
+  /** The lab as it stands: its subnet, client ports and PKI read back; no member started, none removed. */
+  async attach(): Promise<string | undefined> {
+    const net = await inspectNetwork(this.env.runner, this.network, this.env.signal);
+    if (!net || net.owner !== this.name) return undefined;
+    const members = this.controlPlanes().map((m) => m.container);
+    const found = await inspectContainers(this.env.runner, members, this.env.signal);
+    const seen = members.flatMap((c) => {
+      const info = found.get(c);
+      return info && info.labels[OWNER_LABEL] === this.name ? [info] : [];
+    });
+    if (seen.length === 0) return undefined;
+    this.subnet = net.subnet;
+    this.clientPorts = new Map(seen.flatMap((c) => (c.hostPorts[CLIENT_PORT_KEY] ? [[c.name, c.hostPorts[CLIENT_PORT_KEY]] as const] : [])));
+    // docker cp reads a stopped container too: the client keys are there as long as one member is.
+    if (!existsSync(path.join(this.pkiDir, 'etcd', 'ca.crt'))) {
+      await mkdir(this.env.stateDir, { recursive: true });
+      await this.run(copyOutArgv(seen[0]!.name, this.env.stateDir));
+    }
+    await this.chooseAccess();
+    return foundWords(members.length, {
+      running: seen.filter((c) => c.running && !c.paused).length,
+      paused: seen.filter((c) => c.paused).length,
+      missing: members.length - seen.length,
+    });
   }
 
   private async create(): Promise<void> {

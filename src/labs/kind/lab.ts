@@ -176,6 +176,17 @@ export class KindLab implements Lab {
     return { created, ...(adopted ? { adopted } : {}) };
   }
 
+  /** The cluster as it stands (kubeconfig, members' IPs); owned only when the marker proves kdrill made it. */
+  async attach(): Promise<string | undefined> {
+    if (!(await this.clusters()).includes(this.name)) return undefined;
+    mkdirSync(this.env.stateDir, { recursive: true });
+    const found = await this.discover();
+    this.owned = existsSync(this.marker) && !whyNotOurs(readMarker(readFileSync(this.marker, 'utf8')), found);
+    await this.writeKubeconfig();
+    await this.readEtcdMembers();
+    return `${found.length} nodes, ${this.owned ? 'made by kdrill' : 'not made by kdrill (never deleted by it)'}`;
+  }
+
   async writeKubeconfig(): Promise<void> {
     const r = await this.run(kindGetKubeconfigArgv(this.name), 30_000);
     writeFileSync(this.kubeconfig, r.stdout, { mode: 0o600 });

@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+
+/**
+ * The test plays the student in drills/exercises/defrag-safely.yaml, once wrongly (the leader first:
+ * the exercise fails and says why, in the chapter's words) and once rightly (followers first, the
+ * leader last, one at a time: it passes with its time to fix).
+ */
+const lab = `kdt7-exd-${process.pid % 10000}`;
+const dir = tempDir('kdrill-exercise-defrag-');
+const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
+const file = path.join(dir, 'defrag-safely.yaml');
+const doc = parseDocument(readFileSync(path.join(root, 'drills/exercises/defrag-safely.yaml'), 'utf8'));
+doc.setIn(['lab', 'name'], lab);
+writeFileSync(file, doc.toString());
+
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const nodes = ['control-plane', 'control-plane2', 'control-plane3'].map((n) => `${lab}-${n}`);
+const etcdctl = (node: string, ...args: string[]) => docker('exec', node, 'etcdctl', '--endpoints=https://127.0.0.1:2379', '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
+  '--cert=/etc/kubernetes/pki/etcd/server.crt', '--key=/etc/kubernetes/pki/etcd/server.key', ...args);
+/** The leader's node, as a student reads it: the member whose ID is the leader it reports. */
+function leaderNode(): string {
+  const found = nodes.find((n) => {
+    const out = etcdctl(n, 'endpoint', 'status', '-w', 'json');
+    return /"member_id":(\d+)/.exec(out)?.[1] === /"leader":(\d+)/.exec(out)?.[1];
+  });
+  if (!found) throw new Error('no leader found');
+  return found;
+}
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function play(name: string, order: (leader: string) => string[]) {
+  const reports = path.join(dir, name);
+  const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+  await waitForJournal(reports, (ev) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise'), 30_000);
+  await pause(500);
+  for (const n of order(leaderNode())) {
+    etcdctl(n, 'defrag');
+    await pause(1_000); // a student's pace: the watch (every 200 ms) sees one member at a time
+  }
+  const r = await run.done;
+  return { r, output: run.output(), events: journalOf(reports).events };
+}
+
+describe('exercise: defragment safely', () => {
+  afterAll(() => {
+    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
+    if (ids.length) docker('rm', '-f', '-v', ...ids);
+    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
+  });
+
+  it('the leader first: the exercise fails and says what was wrong', async () => {
+    let leader = '';
+    // The leader alone: the exercise fails at once, and its restore removes the lab under a student who went on.
+    const { r, output } = await play('wrong', (l) => ((leader = l), [l]));
+    expect(r.code, output).toBe(1);
+    expect(output).toContain(`etcd.defragOrder: the leader (${leader.slice(lab.length + 1)}) was defragmented before`);
+    expect(output).toContain('followers first, the leader last (defragging the leader mid-pass forces a needless re-election)');
+  });
+
+  it('followers first, the leader last, one at a time: it passes with the time to fix', async () => {
+    const { r, output, events } = await play('right', (l) => [...nodes.filter((n) => n !== l), l]);
+    expect(r.code, output).toBe(0);
+    expect(events.find((e) => e.type === 'measure' && e.name === 'exercise.timeToFix')?.value).toBeGreaterThan(2_000);
+  });
+});
