@@ -8,9 +8,10 @@ import { defineConfig } from 'vitest/config';
 //   unit, then lab      the etcd lab and everything without a lab of its own
 //   kind                the kind stand-in's kind-shaped clusters (kind CLI TEST DOUBLE), and every
 //                       etcd drill run twice on a kept lab (run-drills: long, so it runs here)
-//   kubeadm             the kubeadm test hosts (real sshd and etcd), and the history probe's drills
+//   kubeadm             the kubeadm test hosts (real sshd and etcd), the history probe's drills and
+//                       the exercises (balance)
 const kind = ['test/labs/kind/*.test.ts', 'test/drills/run-drills.test.ts'];
-const kubeadm = ['test/labs/kubeadm/*.test.ts', 'test/probes/etcd/history-drill.test.ts'];
+const kubeadm = ['test/labs/kubeadm/*.test.ts', 'test/probes/etcd/history-drill.test.ts', 'test/drills/exercise-*.test.ts'];
 const lab = ['test/labs/**', 'test/clients/**', 'test/actions/**', 'test/invariants/etcd/**', 'test/probes/**', 'test/ops/**', 'test/drills/**', 'test/soak/**'];
 const oneAtATime = { testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false, maxWorkers: 1 };
 
