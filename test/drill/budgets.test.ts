@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDrill } from '../../src/drill/loader.js';
-import { InvalidDrillError } from '../../src/engine/errors.js';
+import { drillProblems } from '../helpers/problems.js';
 import { modules } from '../../src/cli/modules.js';
 
 const drill = (budgets: string) => `apiVersion: kdrill/v1
@@ -14,15 +14,7 @@ steps:
     with: {run: ["true"]}
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseDrill(text, 'd.yaml', { modules });
-  } catch (err) {
-    if (err instanceof InvalidDrillError) return err.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const problems = (text: string): string[] => drillProblems(text);
 
 describe('loader: drill budgets', () => {
   it('durations in ms, counts as they are', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDrill } from '../../src/drill/loader.js';
-import { InvalidDrillError } from '../../src/engine/errors.js';
+import { drillProblems } from '../helpers/problems.js';
 import { modules } from '../../src/cli/modules.js';
 import { drillJsonSchema } from '../../src/drill/jsonschema.js';
 
@@ -13,15 +13,7 @@ const steps = `steps:
   - {name: a, action: sleep, with: {duration: 1s}}
 `;
 
-function where(text: string): string[] {
-  try {
-    parseDrill(text, 'd.yaml', { modules });
-  } catch (err) {
-    if (err instanceof InvalidDrillError) return err.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const where = (text: string): string[] => drillProblems(text);
 
 describe('loader: guards', () => {
   it('parses guards: the check module, its params, the interval (default 1s), a name per guard', () => {
