@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
 import type { EtcdMember } from '../../clients/etcd/access.js';
 import type { EtcdTls } from '../../clients/etcd/client.js';
 import { prettyCommand } from '../../exec/errors.js';
+import { connect } from '../etcd/access.js';
 import { PKI_DIR } from '../kubeadm-layout.js';
 import type { EtcdEnv, EtcdHosts } from '../static-pod/etcd-source.js';
 import type { InventoryHost } from './inventory.js';
@@ -55,18 +55,12 @@ export class KubeadmEtcdHosts implements EtcdHosts {
 }
 
 /** Whether a TCP connection to the URL's host and port opens within `ms` (etcdAccess: auto). */
-export function reachable(url: string, ms = 1_500): Promise<boolean> {
+export async function reachable(url: string, ms = 1_500): Promise<boolean> {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return Promise.resolve(false);
+    return false;
   }
-  return new Promise((resolve) => {
-    const s = connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 2379) });
-    const done = (ok: boolean) => { s.destroy(); clearTimeout(t); resolve(ok); };
-    const t = setTimeout(() => done(false), ms);
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
+  return (await connect(u.hostname.replace(/^\[|\]$/g, ''), Number(u.port || 2379), ms)).ok;
 }

@@ -160,9 +160,9 @@ export function hostMachine(shell: HostShell, power: HostPower): MemberMachine {
   return {
     running: (ctx, node) => answers(shell, ctx, node),
     async up(ctx, node) {
-      if (await answers(shell, ctx, node)) return;
-      if (!power.has(node)) throw new LabError(`${node} does not answer and has no power driver: start it by hand (${prettyCommand(shell.login(node))})`);
-      await power.start({ ...ctx, state: new Map() }, node);
+      // HostPower.start asks the host first and does nothing when it answers.
+      if (power.has(node)) return power.start({ ...ctx, state: new Map() }, node);
+      if (!(await answers(shell, ctx, node))) throw new LabError(`${node} does not answer and has no power driver: start it by hand (${prettyCommand(shell.login(node))})`);
     },
     where: (node) => prettyCommand(shell.login(node)),
   };

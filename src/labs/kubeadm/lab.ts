@@ -38,6 +38,7 @@ export class KubeadmLab implements Lab {
   readonly staticPods: ManifestPods;
   readonly members: StaticPodMembers;
   readonly etcdHosts: KubeadmEtcdHosts;
+  readonly etcdSource: StaticPodEtcdSource;
   readonly etcd: EtcdAccess;
   readonly kubernetes: KubeAccess;
   /** psql on the host whose inventory entry has `postgres:` (a worker running the app's database). */
@@ -58,8 +59,8 @@ export class KubeadmLab implements Lab {
     this.staticPods = new ManifestPods(this.shell);
     this.members = new StaticPodMembers(hostMachine(this.shell, this.power), this.shell);
     this.etcdHosts = new KubeadmEtcdHosts(() => this.etcdHostList(), this.shell);
-    const source = new StaticPodEtcdSource(this.etcdHosts, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
-    this.etcd = new EtcdAccess(source, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
+    this.etcdSource = new StaticPodEtcdSource(this.etcdHosts, () => this.env, this.shell, (ctx, node, name) => this.members.podVisible(ctx, node, name));
+    this.etcd = new EtcdAccess(this.etcdSource, spec.etcdAccess === 'exec' ? 'exec' : 'grpc');
     this.kubeconfig = inventory.kubeconfig ?? path.join(env.stateDir, 'kubeconfig');
     this.kubernetes = kubeAccess(this.kubeconfig);
     const db = inventory.hosts.find((h) => h.postgres);
@@ -137,7 +138,8 @@ export class KubeadmLab implements Lab {
       await this.etcd.use(direct ? 'grpc' : 'exec');
       this.env.log(direct ? `etcd: gRPC to each member's client URL (${first!.url} answers from here)` : `etcd: etcdctl in each member's etcd container (${first?.url ?? 'no member'} does not answer from here)`);
     }
-    if (this.etcd.transport === 'grpc') await this.etcdHosts.readCerts({ runner: this.env.runner, signal: this.env.signal }).then(() => undefined);
+    // Read once here (a missing cert fails lab up, not the first step); the gRPC clients reuse them.
+    if (this.etcd.transport === 'grpc') await this.etcdSource.tls();
     if (!this.inventory.kubeconfig) await this.copyAdminConf(ctx);
     return { created: false, adopted: `the hosts of ${path.basename(this.inventory.file)} (never created or deleted by kdrill)` };
   }
