@@ -40,6 +40,22 @@ program
   });
 
 program
+  .command('campaign')
+  .description('seeded random fault campaign: rounds of kill, stop, pause or partition of the leader, a follower or a minority, each with its recovery; after each round the history (linearizable, no acknowledged write lost) and HashKV on every member; stops at the first failed round and prints the command that replays it')
+  .argument('<lab>', 'a lab file (clusters/etcd-3.yaml) or a drill (its lab is used)')
+  .option('--rounds <n>', 'how many rounds', '20')
+  .option('--seed <n>', 'the seed the rounds are drawn from (default: a random one, printed)')
+  .option('--faults <list>', 'the faults to draw from, comma-separated', 'kill,stop,pause,partition')
+  .option('--hold <duration>', 'how long each fault stands once it was seen', '1s')
+  .option('--keep', 'leave the lab up after the campaign')
+  .option('--report-dir <dir>', 'where reports go: <dir>/campaign-seed<seed>/<timestamp>/ (campaign.json, campaign.md, junit.xml, round-NN/)', 'runs')
+  .option('--set <name=value>', 'override a param of a drill (repeatable)', collect, [])
+  .action(async (file: string, opts) => {
+    const { campaignCommand } = await import('./commands/campaign.js');
+    process.exitCode = await campaignCommand(file, opts, (code) => process.exit(code));
+  });
+
+program
   .command('runbook')
   .description("write the drill as a Markdown runbook an operator follows without kdrill: the lab's members and URLs, each step's commands (etcdctl, docker, ssh, kubectl), what to look for, the restore")
   .argument('<drill>', 'drill file')

@@ -22,7 +22,7 @@ export interface LabFlags {
 }
 
 /** The lab a drill (or a lab file such as clusters/etcd-3.yaml) describes, as `kdrill run` would make it. */
-interface LabTarget {
+export interface LabTarget {
   provider: LabProvider;
   spec: { provider: string; name?: string };
   name: string;
@@ -126,7 +126,7 @@ async function runningMember(lab: Lab): Promise<string> {
 }
 
 /** A drill file, or a lab file (what a drill's `lab:` holds, as clusters/etcd-3.yaml). */
-async function loadTarget(file: string, flags: LabFlags): Promise<LabTarget> {
+export async function loadTarget(file: string, flags: LabFlags): Promise<LabTarget> {
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, 'utf8'));

@@ -9,6 +9,7 @@ import { within, type EtcdClient } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
 import { lastRestore } from '../../clients/etcd/ledger.js';
 import { checkHistory, type Operation } from '../../history/linearizable.js';
+import { seeded } from '../../history/search.js';
 
 const params = z.strictObject({
   writers: z.number().int().min(1).max(32).default(4).describe('Concurrent clients, each one operation at a time'),
@@ -17,6 +18,7 @@ const params = z.strictObject({
   interval: positiveDuration.default('50ms').describe('Pause of each client between two operations'),
   attemptDeadline: positiveDuration.default('500ms').describe('Deadline of one operation; past it the outcome is unknown'),
   checkBudget: positiveDuration.default('10s').describe('Time for the linearizability check at the end'),
+  seed: z.number().int().min(0).optional().describe("Seed of each client's key and put/get choices (a campaign's round replays them); unset: random"),
 });
 type Params = z.output<typeof params>;
 
@@ -49,9 +51,10 @@ export const etcdHistory: ProbeModule<Params> = {
       const client = `w${w}`;
       // Each client starts on its own member and moves to the next one after an error, like a client with several endpoints.
       let target = w % nodes.length;
+      const rand = p.seed === undefined ? Math.random : ((next) => () => next() / 2 ** 32)(seeded(p.seed * 33 + w));
       for (let seq = 1; !stopped; seq++) {
-        const key = keyOf(Math.floor(Math.random() * p.keys));
-        const isPut = Math.random() < 0.5;
+        const key = keyOf(Math.floor(rand() * p.keys));
+        const isPut = rand() < 0.5;
         const etcd3 = clients.get(nodes[target]!)!;
         const op: Operation = { client, key, op: isPut ? 'put' : 'get', value: isPut ? `${client}-${seq}` : null, call: now(), return: Infinity, outcome: 'unknown' };
         history.push(op);

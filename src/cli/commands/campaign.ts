@@ -1,0 +1,183 @@
+import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { describeRound, FAULT_KINDS, parseFaults, planCampaign, type FaultKind } from '../../campaign/plan.js';
+import { roundLine, writeCampaignReports, type CampaignReport } from '../../campaign/report.js';
+import { runRounds, type Current } from '../../campaign/run.js';
+import { parseDuration } from '../../drill/duration.js';
+import { errorMessage, InterruptedError, LabError, UsageError } from '../../engine/errors.js';
+import { lockLab } from '../../engine/lock.js';
+import { CommandRunner } from '../../exec/runner.js';
+import { prettyCommand } from '../../exec/errors.js';
+import type { Lab, LabEnv } from '../../labs/types.js';
+import { makeRunDir } from '../../report/dir.js';
+import { visible } from '../../report/escape.js';
+import { heldReason } from '../../trainer/held.js';
+import { EXIT, exitCodeOfStatus } from '../exit.js';
+import { modules } from '../modules.js';
+import { labStateDir as stateDirOf } from '../state-dir.js';
+import { kdrillVersion } from '../version.js';
+import { loadTarget } from './lab.js';
+
+export interface CampaignFlags {
+  rounds: string;
+  seed?: string;
+  faults: string;
+  reportDir: string;
+  hold: string;
+  keep?: boolean;
+  set: string[];
+}
+
+/**
+ * `kdrill campaign`: seeded rounds of random faults on one lab, each an ordinary drill run (fault,
+ * recovery, HashKV, the history's verdict), stopping at the first round that does not pass. The
+ * rounds are a function of the seed: the printed command replays them on the same nodes.
+ */
+export async function campaignCommand(file: string, flags: CampaignFlags, hardExit: (code: number) => never): Promise<number> {
+  const rounds = whole(flags.rounds, '--rounds', 1);
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : whole(flags.seed, '--seed', 0);
+  const parsed = parseFaults(flags.faults);
+  if ('problem' in parsed) throw new UsageError(`--faults ${flags.faults}: ${parsed.problem}`);
+  const holdMs = parseDuration(flags.hold);
+  if (holdMs === undefined) throw new UsageError(`--hold ${flags.hold}: expected a duration such as 1s or 500ms`);
+  const target = await loadTarget(file, flags);
+  const stateDir = stateDirOf(target.provider.name, target.name);
+
+  const interrupt = new AbortController();
+  const env: LabEnv = {
+    runner: new CommandRunner().withSignal(interrupt.signal), signal: interrupt.signal, drillDir: target.dir, stateDir,
+    log: (m, level = 'info') => level !== 'info' && process.stderr.write(`${visible(`kdrill: ${level}: ${m}`)}\n`),
+  };
+  const lab = target.provider.create(target.spec, env);
+  if (!lab.etcd || !lab.nodeOps) throw new UsageError(`${file}: a campaign needs a lab with etcd members and node operations (kill, stop, pause, partition); this ${lab.provider} lab has ${!lab.etcd ? 'no etcd' : 'no node operations'}`);
+  // The plan comes before the lab is up (its IPs are not known yet): the members are its control planes,
+  // checked against etcd's own list once it is up.
+  const members = lab.nodes().filter((n) => n.role === 'control-plane').map((n) => n.name);
+  let plan;
+  try {
+    plan = planCampaign({ seed, rounds, faults: parsed.faults, members });
+  } catch (err) {
+    throw new UsageError(`${file}: ${errorMessage(err)}`);
+  }
+  const replayOf = (n: number) => prettyCommand(['kdrill', 'campaign', file, '--rounds', String(n), '--seed', String(seed),
+    ...(parsed.faults.length === FAULT_KINDS.length ? [] : ['--faults', parsed.faults.join(',')]), ...(holdMs === 1000 ? [] : ['--hold', flags.hold]),
+    ...flags.set.flatMap((s) => ['--set', s])]);
+  const dir = path.resolve(flags.reportDir, `campaign-seed${seed}`, new Date().toISOString().replace(/[:.]/g, '-'));
+  makeRunDir(dir, `--report-dir ${flags.reportDir}`, true);
+
+  const out = (line: string) => process.stdout.write(`${visible(line)}\n`);
+  const current: Current = {};
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(`\nkdrill: ${signal}: ending the running round through its restore, then stopping (press Ctrl-C again to exit at once)\n`);
+      interrupt.abort(new InterruptedError(`interrupted by ${signal}`));
+      return;
+    }
+    const notRun = current.engine?.restoreNotRun() ?? [];
+    try {
+      current.flush?.();
+    } catch {
+      // the round's journal is what matters on a hard exit
+    }
+    process.stderr.write(`${visible(`kdrill: exiting now${current.round ? ` in round ${current.round}` : ''}. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}`)}\n`);
+    hardExit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  out(`campaign seed ${seed}: ${rounds} round${rounds === 1 ? '' : 's'} of ${parsed.faults.join(', ')} on lab ${target.name} (${members.join(', ')}); reports: ${rel(dir)}`);
+  try {
+    const { preexisting } = await labUp(lab, out);
+    const etcdMembers = lab.etcd.members().map((m) => m.node);
+    if (etcdMembers.join(',') !== members.join(',')) throw new LabError(`lab ${target.name}: its etcd members (${etcdMembers.join(', ')}) are not its control-plane nodes (${members.join(', ')}): a campaign cannot plan on it`);
+    let rows: Awaited<ReturnType<typeof runRounds>> = [];
+    try {
+      rows = await runRounds({
+        plan, dir, labDir: target.dir, labStateDir: stateDir, modules, interrupt: interrupt.signal, kdrillVersion: kdrillVersion(),
+        lab: target.spec as Record<string, unknown>, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
+        onRound: (row) => out(roundLine(row, rounds)),
+      }, current);
+    } finally {
+      const keep = flags.keep ? '--keep' : heldReason(stateDir) ? 'held by kdrill lab up' : preexisting ? 'it was up before the campaign' : undefined;
+      if (keep) out(`lab ${target.name} left up (${keep})`);
+      else await labDown(target, stateDir, out);
+    }
+    const bad = rows.find((r) => r.status !== 'passed');
+    const status: CampaignReport['status'] = bad ? (bad.status === 'incomplete' ? 'error' : bad.status) : interrupt.signal.aborted ? 'interrupted' : 'passed';
+    const report: CampaignReport = {
+      seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: target.name, members }, status,
+      ...(bad ? { failedRound: bad.round, reason: bad.reason } : {}),
+      replay: replayOf(bad?.round ?? rounds), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
+    };
+    const files = writeCampaignReports(dir, report);
+    out('');
+    if (bad) {
+      const [first, ...more] = (bad.reason ?? bad.status).split('\n');
+      out(`FAILED in round ${bad.round} of ${rounds} (${describeRound(plan[bad.round - 1]!)}): ${first}`);
+      for (const line of more) out(`  ${line}`);
+      out(`replay: ${report.replay}`);
+      out(`round ${bad.round}'s reports: ${rel(bad.runDir)}`);
+    } else if (status === 'interrupted') {
+      out(`INTERRUPTED after ${rows.length} of ${rounds} rounds; replay: ${report.replay}`);
+    } else {
+      out(`PASSED: ${rows.length} rounds in ${(report.durationMs / 1000).toFixed(1)} s, each linearizable with 0 acknowledged writes lost and one HashKV on every member; replay: ${report.replay}`);
+    }
+    out(`reports: ${rel(dir)} (${files.join(', ')}, round-NN/)`);
+    if (interrupt.signal.aborted) return EXIT.interrupted;
+    return status === 'passed' ? EXIT.passed : exitCodeOfStatus(status);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The lab, up once for every round (each round adopts it): whether it was up before, so that it stays then. */
+async function labUp(lab: Lab, out: (line: string) => void): Promise<{ preexisting: boolean }> {
+  const unlock = lockLab(lab.provider, lab.name);
+  try {
+    const t0 = performance.now();
+    const up = await lab.up();
+    out(`lab ${lab.name}: ${up.adopted ? `adopted (${up.adopted})` : 'created'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return { preexisting: up.adopted !== undefined };
+  } finally {
+    unlock();
+    await lab.close?.().catch(() => undefined);
+  }
+}
+
+async function labDown(target: Awaited<ReturnType<typeof loadTarget>>, stateDir: string, out: (line: string) => void): Promise<void> {
+  const signal = AbortSignal.timeout(120_000);
+  const env: LabEnv = { runner: new CommandRunner().withSignal(signal), signal, drillDir: target.dir, stateDir, log: () => {} };
+  const lab = target.provider.create(target.spec, env);
+  const unlock = lockLab(lab.provider, lab.name);
+  try {
+    if (lab.attach) await lab.attach().catch(() => undefined);
+    await lab.down({});
+    rmSync(stateDir, { recursive: true, force: true });
+    out(`lab ${target.name} removed (made by this campaign)`);
+  } catch (err) {
+    throw new LabError(`lab down failed: ${errorMessage(err)}`);
+  } finally {
+    unlock();
+    await lab.close?.().catch(() => undefined);
+  }
+}
+
+function whole(text: string, flag: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${text}: expected a whole number ≥ ${min}`);
+  return n;
+}
+
+/** TEST ONLY: KDRILL_TEST_FAIL_ROUND=n adds an expectation that cannot hold to round n (a failing round on purpose). */
+function testFailRound(): number | undefined {
+  const v = process.env.KDRILL_TEST_FAIL_ROUND;
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+const rel = (p: string) => path.relative(process.cwd(), p) || p;
