@@ -52,8 +52,9 @@ export function renderMarkdown(r: CampaignReport): string {
   const rows = r.rows.map((x) => `| ${[
     String(x.round), x.fault, x.role, (x.struck.length ? x.struck : x.planned).join(', ') + (diverged(x) ? ` (${diverged(x)})` : ''),
     x.leaderAtFault ?? '–', fmtMs(x.detectionMs), fmtMs(x.writeGapMs), fmtMs(x.recoveryMs),
-    x.historyOk === undefined ? '–' : x.historyOk ? 'ok' : `**${x.history ?? 'failed'}**`,
-    x.hashOk === undefined ? '–' : x.hashOk ? 'same' : `**${x.hash ?? 'differs'}**`,
+    // The details are the verdict's (and the round's own report): here a word each.
+    x.historyOk === undefined ? '–' : x.historyOk ? 'ok' : '**failed**',
+    x.hashOk === undefined ? '–' : x.hashOk ? 'same' : '**differs**',
     x.status === 'passed' ? 'passed' : `**${x.status}**${x.reason ? `: ${x.reason}` : ''}`,
     path.basename(x.runDir),
   ].map(cell).join(' | ')} |`);

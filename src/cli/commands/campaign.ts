@@ -107,12 +107,13 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
       if (keep) out(`lab ${target.name} left up (${keep})`);
       else await labDown(target, stateDir, out);
     }
-    const bad = rows.find((r) => r.status !== 'passed');
+    // An interrupted round is not a failed one: the campaign says it was stopped, and where.
+    const bad = rows.find((r) => r.status !== 'passed' && r.status !== 'interrupted');
     const status: CampaignReport['status'] = bad ? (bad.status === 'incomplete' ? 'error' : bad.status) : interrupt.signal.aborted ? 'interrupted' : 'passed';
     const report: CampaignReport = {
       seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: target.name, members }, status,
       ...(bad ? { failedRound: bad.round, reason: bad.reason } : {}),
-      replay: replayOf(bad?.round ?? rounds), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
+      replay: replayOf(bad?.round ?? (status === 'interrupted' ? Math.max(rows.length, 1) : rounds)), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
     };
     const files = writeCampaignReports(dir, report);
     out('');
@@ -123,7 +124,8 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
       out(`replay: ${report.replay}`);
       out(`round ${bad.round}'s reports: ${rel(bad.runDir)}`);
     } else if (status === 'interrupted') {
-      out(`INTERRUPTED after ${rows.length} of ${rounds} rounds; replay: ${report.replay}`);
+      const last = rows.at(-1);
+      out(`INTERRUPTED ${last?.status === 'interrupted' ? `in round ${last.round} of ${rounds} (its restore ran)` : `after ${rows.length} of ${rounds} rounds`}; replay: ${report.replay}`);
     } else {
       out(`PASSED: ${rows.length} rounds in ${(report.durationMs / 1000).toFixed(1)} s, each linearizable with 0 acknowledged writes lost and one HashKV on every member; replay: ${report.replay}`);
     }
