@@ -17,6 +17,7 @@ const program = new Command('kdrill')
 Exit codes:
   0    the drill passed (or: the files are valid)
   1    the drill failed (a step, an expectation, an invariant, a probe budget or a drill budget);
+       campaign: a round failed (the replay command is printed);
        history --fail-on-regression: a drill's last run regressed
   2    invalid drill or usage (nothing was run)
   3    lab or infrastructure error (docker missing or unreachable, lab invalidated)
@@ -48,6 +49,7 @@ program
   .option('--faults <list>', 'the faults to draw from, comma-separated', 'kill,stop,pause,partition')
   .option('--hold <duration>', 'how long each fault stands once it was seen', '1s')
   .option('--keep', 'leave the lab up after the campaign')
+  .option('--dry-run', 'print the rounds the seed draws; run nothing')
   .option('--report-dir <dir>', 'where reports go: <dir>/campaign-seed<seed>/<timestamp>/ (campaign.json, campaign.md, junit.xml, round-NN/)', 'runs')
   .option('--set <name=value>', 'override a param of a drill (repeatable)', collect, [])
   .action(async (file: string, opts) => {

@@ -26,6 +26,7 @@ export interface CampaignFlags {
   reportDir: string;
   hold: string;
   keep?: boolean;
+  dryRun?: boolean;
   set: string[];
 }
 
@@ -63,6 +64,11 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
   const replayOf = (n: number) => prettyCommand(['kdrill', 'campaign', file, '--rounds', String(n), '--seed', String(seed),
     ...(parsed.faults.length === FAULT_KINDS.length ? [] : ['--faults', parsed.faults.join(',')]), ...(holdMs === 1000 ? [] : ['--hold', flags.hold]),
     ...flags.set.flatMap((s) => ['--set', s])]);
+  if (flags.dryRun) {
+    const lines = [`campaign seed ${seed} on lab ${target.name} (${members.join(', ')}):`, ...plan.map((r) => `round ${r.round}: ${describeRound(r)}`), '', '(dry run: nothing was run)'];
+    process.stdout.write(`${lines.map(visible).join('\n')}\n`);
+    return EXIT.passed;
+  }
   const dir = path.resolve(flags.reportDir, `campaign-seed${seed}`, new Date().toISOString().replace(/[:.]/g, '-'));
   makeRunDir(dir, `--report-dir ${flags.reportDir}`, true);
 
