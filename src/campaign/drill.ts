@@ -71,8 +71,10 @@ export function roundDrill(r: RoundPlan, o: RoundDrillOptions): Record<string, u
     ],
     invariants: [{ 'etcd.quorum': { members } }],
     steps: [
-      { name: 'all members healthy', action: 'wait', with: { until: [{ 'etcd.quorum': { members, healthy: members, within: '20s' } }] } },
-      { name: `leader on ${r.leader}`, action: 'etcd.leader.move', with: { to: r.leader }, expect: [{ 'etcd.leader': { on: r.leader, within: '5s' } }] },
+      // In sync first: leadership goes only to a member that has caught up.
+      { name: 'all members healthy', action: 'wait', with: { until: [{ 'etcd.quorum': { members, healthy: members, within: '20s' } }, { 'etcd.inSync': { within: '10s' } }] } },
+      // A transfer can be lost (a TimeoutNow missed after a healed partition): tried up to 3 times.
+      { name: `leader on ${r.leader}`, action: 'etcd.leader.move', with: { to: r.leader, attempts: 3 }, expect: [{ 'etcd.leader': { on: r.leader, within: '5s' } }] },
       ...faults,
       { name: 'the fault stands', action: 'sleep', with: { duration: `${o.holdMs}ms` } },
     ],

@@ -68,13 +68,14 @@ export function planCampaign(spec: CampaignSpec): RoundPlan[] {
   return out;
 }
 
-/** `kill,stop` → the fault kinds, or the words that say what is wrong. */
+/** `kill,stop` → the fault kinds (in FAULT_KINDS' order), or the words that say what is wrong. */
 export function parseFaults(text: string): { faults: FaultKind[] } | { problem: string } {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !(FAULT_KINDS as readonly string[]).includes(n));
   if (names.length === 0) return { problem: `expected a list of faults (${FAULT_KINDS.join(', ')})` };
   if (unknown.length) return { problem: `unknown fault${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (faults: ${FAULT_KINDS.join(', ')})` };
-  return { faults: [...new Set(names)] as FaultKind[] };
+  // In one order whatever the order given: the plan draws from the list, so `pause,kill` and `kill,pause` replay alike.
+  return { faults: FAULT_KINDS.filter((k) => names.includes(k)) };
 }
 
 /** "kill the leader (control-plane2)", "pause a minority (control-plane, control-plane3; leader control-plane)". */

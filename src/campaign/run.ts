@@ -81,7 +81,13 @@ async function runRound(plan: RoundPlan, o: CampaignRunOptions, current: Current
     });
     await engine.run();
     journal.close();
-    return rowOf(plan, write().report, runDir);
+    const row = rowOf(plan, write().report, runDir);
+    // Every round adopts the lab the campaign brought up; one made anew means the round before left it broken.
+    const up = events.events.find((e) => e.type === 'lab.up');
+    if (up?.type === 'lab.up' && up.adopted === undefined && row.status === 'passed') {
+      return { ...row, status: 'error', reason: `the lab was not there to adopt at the start of round ${plan.round}: it was made anew, so this round did not run on what the rounds before left` };
+    }
+    return row;
   } finally {
     journal.close();
     Object.assign(current, { round: undefined, engine: undefined, flush: undefined });

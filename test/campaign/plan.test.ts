@@ -64,8 +64,9 @@ describe('a campaign plan is a function of its seed', () => {
     expect(() => planCampaign({ ...spec(1), faults: [] })).toThrow(/at least one fault/);
   });
 
-  it('--faults: known kinds, deduplicated; unknown ones named', () => {
+  it('--faults: known kinds, deduplicated, in one order (the plan draws from the list); unknown ones named', () => {
     expect(parseFaults('kill, pause,kill')).toEqual({ faults: ['kill', 'pause'] });
+    expect(parseFaults('partition,pause,kill')).toEqual({ faults: ['kill', 'pause', 'partition'] });
     expect(parseFaults('kill,crash')).toEqual({ problem: 'unknown fault "crash" (faults: kill, stop, pause, partition)' });
     expect(parseFaults(',')).toHaveProperty('problem');
   });

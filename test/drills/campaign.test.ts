@@ -1,8 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAULT_KINDS, planCampaign } from '../../src/campaign/plan.js';
+import { seeded } from '../../src/history/search.js';
 import type { CampaignReport } from '../../src/campaign/report.js';
 import { root, runKdrill, spawnKdrill, tempDir } from '../helpers/kdrill.js';
 
@@ -13,6 +14,11 @@ const file = path.join(dir, 'etcd-3.yaml');
 writeFileSync(file, readFileSync(path.join(root, 'clusters/etcd-3.yaml'), 'utf8').replace(/^name: .*$/m, `name: ${lab}`));
 const members = ['control-plane', 'control-plane2', 'control-plane3'];
 
+// A failed test leaves its reports (each round's journal) to look at.
+let keepReports = false;
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') keepReports = true;
+});
 const containers = () => execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`]).toString().trim().split('\n').filter(Boolean);
 afterAll(() => {
   // the campaign removes its lab; this only catches one that died half-way
@@ -23,7 +29,8 @@ afterAll(() => {
   } catch {
     // no network left: the usual case
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (keepReports) console.log(`campaign reports kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 function reportOf(reportDir: string): { report: CampaignReport; dir: string } {
@@ -59,6 +66,15 @@ describe('kdrill campaign on a real 3-member etcd lab', () => {
     }
     expect(readFileSync(path.join(campaignDir, 'campaign.md'), 'utf8').split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(20);
     expect(readFileSync(path.join(campaignDir, 'junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(20);
+    // The history probe's clients drew their keys and put/get from the round's seed (4 clients, 4 keys).
+    const ops = readFileSync(path.join(report.rows[0]!.runDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { client: string; key: string; op: string });
+    for (const w of [1, 2, 3, 4]) {
+      const next = seeded(plan[0]!.historySeed * 33 + w);
+      const rand = () => next() / 2 ** 32;
+      const mine = ops.filter((o) => o.client === `w${w}`);
+      expect(mine.length).toBeGreaterThan(10);
+      expect(mine.map((o) => `${o.key.split('/').pop()} ${o.op}`)).toEqual(mine.map(() => `${Math.floor(rand() * 4)} ${rand() < 0.5 ? 'put' : 'get'}`));
+    }
     expect(containers()).toEqual([]);
     console.log(`campaign of 20 rounds: ${seconds.toFixed(1)} s, ${(seconds / 20).toFixed(1)} s a round`);
   }, 400_000);

@@ -37,7 +37,8 @@ export interface CampaignFlags {
  */
 export async function campaignCommand(file: string, flags: CampaignFlags, hardExit: (code: number) => never): Promise<number> {
   const rounds = whole(flags.rounds, '--rounds', 1);
-  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : whole(flags.seed, '--seed', 0);
+  // The generator takes 32 bits: a larger seed would replay another one's rounds.
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : whole(flags.seed, '--seed', 0, 2 ** 32 - 1);
   const parsed = parseFaults(flags.faults);
   if ('problem' in parsed) throw new UsageError(`--faults ${flags.faults}: ${parsed.problem}`);
   const holdMs = parseDuration(flags.hold);
@@ -98,7 +99,16 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
   const startedAt = new Date().toISOString();
   out(`campaign seed ${seed}: ${rounds} round${rounds === 1 ? '' : 's'} of ${parsed.faults.join(', ')} on lab ${target.name} (${members.join(', ')}); reports: ${rel(dir)}`);
   try {
-    const { preexisting } = await labUp(lab, out);
+    let preexisting: boolean;
+    try {
+      ({ preexisting } = await labUp(lab, out));
+    } catch (err) {
+      if (!interrupt.signal.aborted) throw err;
+      // A Ctrl-C during lab up: what was made carries the lab's label and goes.
+      await labDown(target, stateDir, out).catch((e: unknown) => process.stderr.write(`${visible(`kdrill: removing the half-made lab: ${errorMessage(e)}`)}\n`));
+      process.stderr.write('kdrill: interrupted during lab up: no round ran\n');
+      return EXIT.interrupted;
+    }
     const etcdMembers = lab.etcd.members().map((m) => m.node);
     if (etcdMembers.join(',') !== members.join(',')) throw new LabError(`lab ${target.name}: its etcd members (${etcdMembers.join(', ')}) are not its control-plane nodes (${members.join(', ')}): a campaign cannot plan on it`);
     let rows: Awaited<ReturnType<typeof runRounds>> = [];
@@ -128,7 +138,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
       out(`FAILED in round ${bad.round} of ${rounds} (${describeRound(plan[bad.round - 1]!)}): ${first}`);
       for (const line of more) out(`  ${line}`);
       out(`replay: ${report.replay}`);
-      out(`round ${bad.round}'s reports: ${rel(bad.runDir)}`);
+      out(`round ${bad.round}'s reports: ${rel(bad.runDir)}${flags.keep ? '' : ' (--keep leaves the lab up to look at it)'}`);
     } else if (status === 'interrupted') {
       const last = rows.at(-1);
       out(`INTERRUPTED ${last?.status === 'interrupted' ? `in round ${last.round} of ${rounds} (its restore ran)` : `after ${rows.length} of ${rounds} rounds`}; replay: ${report.replay}`);
@@ -176,9 +186,11 @@ async function labDown(target: Awaited<ReturnType<typeof loadTarget>>, stateDir:
   }
 }
 
-function whole(text: string, flag: string, min: number): number {
+function whole(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${text}: expected a whole number ≥ ${min}`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} ${text}: expected a whole number ≥ ${min}${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max}` : ''}`);
+  }
   return n;
 }
 
