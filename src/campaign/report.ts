@@ -58,7 +58,8 @@ export function renderMarkdown(r: CampaignReport): string {
     x.status === 'passed' ? 'passed' : `**${x.status}**${x.reason ? `: ${x.reason}` : ''}`,
     path.basename(x.runDir),
   ].map(cell).join(' | ')} |`);
-  return [...head, ...rows, ''].join('\n');
+  const warned = r.rows.flatMap((x) => (x.warnings ?? []).map((w) => `- round ${x.round}: ${w.split('\n')[0]}`));
+  return [...head, ...rows, ...(warned.length ? ['', 'Warnings:', '', ...warned] : []), ''].join('\n');
 }
 
 /** One <testcase> per round (a failed round's reason as its failure), rounds not run as skipped. */

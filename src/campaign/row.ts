@@ -33,6 +33,8 @@ export interface RoundRow {
   durationMs: number;
   /** The round's run folder (its journal and reports). */
   runDir: string;
+  /** What the round logged as a warning or an error (a leader move tried again, the lab's safety net). */
+  warnings?: string[];
 }
 
 /** The row of a round, from its plan and its run's report (src/report/summarize.ts). */

@@ -81,7 +81,8 @@ async function runRound(plan: RoundPlan, o: CampaignRunOptions, current: Current
     });
     await engine.run();
     journal.close();
-    const row = rowOf(plan, write().report, runDir);
+    const warnings = events.events.flatMap((e) => (e.type === 'log' && e.level !== 'info' ? [e.message] : []));
+    const row = { ...rowOf(plan, write().report, runDir), ...(warnings.length ? { warnings } : {}) };
     // Every round adopts the lab the campaign brought up; one made anew means the round before left it broken.
     const up = events.events.find((e) => e.type === 'lab.up');
     if (up?.type === 'lab.up' && up.adopted === undefined && row.status === 'passed') {

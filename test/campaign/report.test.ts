@@ -26,6 +26,8 @@ describe('campaign reports', () => {
     expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(2);
     expect(md).toContain('| **differs** | **failed**: step "x": a \\| b | round-02 |');
     expect(md).toContain('Replay: `kdrill campaign x.yaml --rounds 2 --seed 1`');
+    expect(md).not.toContain('Warnings:');
+    expect(renderMarkdown(report([row(0, { warnings: ['leader move to control-plane2 failed\nmore'] })]))).toContain('Warnings:\n\n- round 1: leader move to control-plane2 failed\n');
     const xml = renderJunit(failed);
     expect(xml.match(/<testcase /g)).toHaveLength(3);
     expect(xml).toMatch(/<failure message="step &quot;x&quot;: a \| b" type="failed">step "x": a \| b\nreplay: kdrill campaign x.yaml --rounds 2 --seed 1<\/failure>/);

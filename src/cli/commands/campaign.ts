@@ -116,7 +116,10 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
       rows = await runRounds({
         plan, dir, labDir: target.dir, labStateDir: stateDir, modules, interrupt: interrupt.signal, kdrillVersion: kdrillVersion(),
         lab: target.spec as Record<string, unknown>, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
-        onRound: (row) => out(roundLine(row, rounds)),
+        onRound: (row) => {
+          out(roundLine(row, rounds));
+          for (const w of row.warnings ?? []) out(`  warning: ${w.split('\n')[0]}`);
+        },
       }, current);
     } finally {
       const keep = flags.keep ? '--keep' : heldReason(stateDir) ? 'held by kdrill lab up' : preexisting ? 'it was up before the campaign' : undefined;
