@@ -7,7 +7,7 @@ import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { within, type EtcdClient } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
-import { lastRestore } from '../../clients/etcd/ledger.js';
+import { deletes, lastRestore, ledger, type DeleteRecord, type LedgerEntry } from '../../clients/etcd/ledger.js';
 import { checkHistory, type Operation } from '../../history/linearizable.js';
 
 const params = z.strictObject({
@@ -75,22 +75,55 @@ export const etcdHistory: ProbeModule<Params> = {
       async stop() {
         stopped = true;
         await Promise.all(running);
-        const final = await finalReads(clients, nodes, Array.from({ length: p.keys }, (_, i) => keyOf(i)), parseDuration(p.checkBudget)!);
+        // The drill's own writes (etcd.seed) and deletes are checked with the probe's: after a
+        // restore, the seeded keys written after the snapshot are the RPO etcd.rpo counts.
+        const drillOps = drillOperations(ledger(ctx.state), deletes(ctx.state));
+        const drillKeys = [...new Set(drillOps.map((o) => o.key))];
+        const final = await finalReads(clients, nodes, [...Array.from({ length: p.keys }, (_, i) => keyOf(i)), ...drillKeys], parseDuration(p.checkBudget)!);
         for (const c of clients.values()) c.close();
-        await writeFile(path.join(ctx.runDir, 'history.jsonl'), history.map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
+        await writeFile(path.join(ctx.runDir, 'history.jsonl'), [...history, ...drillOps].map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
         // A snapshot restore during the drill: the writes acknowledged after the snapshot are its RPO.
         const r = lastRestore(ctx.state);
         const restore = r?.startMs !== undefined && r.endMs !== undefined ? { revision: r.snapshotRevision, start: r.startMs, end: r.endMs } : undefined;
-        const verdict = checkHistory(history, { final, restore, budgetMs: parseDuration(p.checkBudget)! });
-        if (verdict.rpo) ctx.measure('rpo.historyWrites', verdict.rpo.writes.length, 'writes');
+        const verdict = checkHistory([...history, ...drillOps], { final, restore, budgetMs: parseDuration(p.checkBudget)! });
+        const lines = [...verdict.lines];
+        if (verdict.rpo) {
+          const seeded = verdict.rpo.writes.filter((o) => o.client === SEED).length;
+          ctx.measure('rpo.historyWrites', verdict.rpo.writes.length, 'writes');
+          ctx.measure('rpo.seededWrites', seeded, 'writes');
+          lines.push(`of the RPO: ${seeded} by etcd.seed (the keys etcd.rpo counts), ${verdict.rpo.writes.length - seeded} by this probe's clients`);
+        }
         const acked = history.filter((o) => o.op === 'put' && o.outcome === 'ok').length;
-        const message = `${history.length} operations (${acked} acknowledged writes) by ${p.writers} clients on ${p.keys} keys: ${verdict.lines.join('\n')}`;
+        const message = `${history.length} operations (${acked} acknowledged writes) by ${p.writers} clients on ${p.keys} keys` +
+          `${drillOps.length ? `, with the drill's ${drillOps.length} writes and deletes of ${drillKeys.length} keys` : ''}: ${lines.join('\n')}`;
         ctx.events.emit({ type: 'probe.summary', probe: 'etcd.history', ok: verdict.ok, message, windows: [], perStep: [] });
         return { ok: verdict.ok, message, expected: 'linearizable, 0 acknowledged writes lost', observed: verdict.lines[0] };
       },
     };
   },
 };
+
+const SEED = 'etcd.seed';
+
+/**
+ * The drill's acknowledged writes (etcd.seed, with their times) and deletes as operations: a delete
+ * is a write of the empty value on every seeded key it covers.
+ */
+export function drillOperations(entries: readonly LedgerEntry[], deleted: readonly DeleteRecord[]): Operation[] {
+  const ops: Operation[] = [];
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.value === undefined || e.call === undefined || e.return === undefined) continue;
+    keys.add(e.key);
+    ops.push({ client: SEED, key: e.key, op: 'put', value: e.value, call: e.call, return: e.return, outcome: 'ok', revision: e.revision });
+  }
+  for (const d of deleted) {
+    for (const key of keys) {
+      if (d.prefix ? key.startsWith(d.key) : key === d.key) ops.push({ client: 'etcd.delete', key, op: 'put', value: null, call: d.call, return: d.return, outcome: 'ok' });
+    }
+  }
+  return ops;
+}
 
 /** Each key read once the drill is over, from the first member that answers (a linearizable read). */
 async function finalReads(clients: Map<string, EtcdClient>, nodes: string[], keys: string[], budgetMs: number): Promise<Map<string, string | null>> {
