@@ -112,6 +112,17 @@ program
   });
 
 program
+  .command('check-history')
+  .description("check a run's recorded client history again (the etcd.history probe's history.jsonl): linearizable, no acknowledged write lost, the RPO of a restore")
+  .argument('<run dir>', 'a run folder of a drill with the etcd.history probe (runs/<drill>/<timestamp>), or its history.jsonl')
+  .option('--budget <duration>', 'time for the check (default: the probe\'s checkBudget)')
+  .option('--json', 'print the verdict as JSON')
+  .action(async (dir: string, opts) => {
+    const { checkHistoryCommand } = await import('./commands/check-history.js');
+    process.exitCode = await checkHistoryCommand(dir, opts);
+  });
+
+program
   .command('schema')
   .description('print the JSON Schema of the drill format (committed as schema/drill.schema.json)')
   .action(async () => {

@@ -85,6 +85,8 @@ export const etcdHistory: ProbeModule<Params> = {
         // A snapshot restore during the drill: the writes acknowledged after the snapshot are its RPO.
         const r = lastRestore(ctx.state);
         const restore = r?.startMs !== undefined && r.endMs !== undefined ? { revision: r.snapshotRevision, start: r.startMs, end: r.endMs } : undefined;
+        // What the check needs besides the operations, so that `kdrill check-history <run dir>` redoes it.
+        await writeFile(path.join(ctx.runDir, HISTORY_CHECK_FILE), `${JSON.stringify({ final: Object.fromEntries(final), ...(restore ? { restore } : {}), budgetMs: parseDuration(p.checkBudget)! }, null, 2)}\n`);
         const verdict = checkHistory([...history, ...drillOps], { final, restore, budgetMs: parseDuration(p.checkBudget)! });
         const lines = [...verdict.lines];
         if (verdict.rpo) {
@@ -104,6 +106,8 @@ export const etcdHistory: ProbeModule<Params> = {
 };
 
 const SEED = 'etcd.seed';
+/** Beside history.jsonl: the final reads, the restore window and the budget of the check. */
+export const HISTORY_CHECK_FILE = 'history-check.json';
 
 /**
  * The drill's acknowledged writes (etcd.seed, with their times) and deletes as operations: a delete

@@ -49,5 +49,17 @@ describe.skipIf(skipLab)('shipped drills with the history probe (the kdrill bina
     }
     const history = readFileSync(path.join(runDir, 'history.jsonl'), 'utf8').trim().split('\n');
     expect(history.length).toBeGreaterThan(50);
+
+    // The evidence re-checked later from the run folder alone: the same verdict.
+    const again = await runKdrill(['check-history', runDir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.split('\n').slice(1, 3).join('\n')).toBe(summary!.message.split(': ').slice(1).join(': ').split('\n').slice(0, 2).join('\n'));
+    // A key read empty at the end in the saved check: its acknowledged writes are lost, exit 1.
+    const saved = JSON.parse(readFileSync(path.join(runDir, 'history-check.json'), 'utf8')) as { final: Record<string, string | null> };
+    saved.final['kdrill/probe/history/0'] = null;
+    writeFileSync(path.join(runDir, 'history-check.json'), JSON.stringify(saved));
+    const tampered = await runKdrill(['check-history', runDir]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toMatch(/\d+ acknowledged writes? lost \(the final read returns neither its value nor a later one\):\n {2}client w\d: put kdrill\/probe\/history\/0 = /);
   });
 });
