@@ -1,0 +1,94 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { bin, journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+
+/**
+ * Giving up an exercise, for real, on a lab held by `kdrill lab up` (so that what the restore left
+ * can be looked at after the run): drills/exercises/member-replace-by-hand.yaml, whose restore has the
+ * most to do when the student did nothing (the member replace). `kdrill lab give-up` from another
+ * process ends it as given up (exit 1, the journal says gave up, not interrupted), the restore
+ * replaces the member, the lab is whole after. Ctrl-C in the run still means interrupted (130).
+ */
+const lab = `kdt-exg-${process.pid % 10000}`;
+const dir = tempDir('kdrill-exercise-giveup-');
+const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
+const file = path.join(dir, 'member-replace.yaml');
+const doc = parseDocument(readFileSync(path.join(root, 'drills/exercises/member-replace-by-hand.yaml'), 'utf8'));
+doc.setIn(['lab', 'name'], lab);
+writeFileSync(file, doc.toString());
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const exerciseStarted = (ev: Array<Record<string, any>>) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise');
+const EXERCISE = 'replace the dead member (your turn)';
+const RESTORE = 'control-plane3 a healthy member again';
+
+/** Three started members, all healthy, through the student's helper. */
+function whole(): void {
+  const sh = spawnSync('bash', ['-c', `eval "$(node '${bin}' lab env '${file}')" && etcd member list && etcd endpoint health --cluster 2>&1`], { encoding: 'utf8', env: { ...process.env, ...env } });
+  expect(sh.status, `${sh.stdout}\n${sh.stderr}`).toBe(0);
+  expect(sh.stdout.match(/, started, /g)).toHaveLength(3);
+  expect(sh.stdout.match(/is healthy/g)).toHaveLength(3);
+}
+
+describe('exercise: give up, or Ctrl-C', () => {
+  afterAll(() => {
+    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
+    if (ids.length) docker('rm', '-f', '-v', ...ids);
+    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
+  });
+
+  it('kdrill lab give-up with no run going says so (exit 2)', async () => {
+    const r = await runKdrill(['lab', 'give-up', file], env);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`no kdrill run is going on lab ${lab} (etcd): nothing to give up`);
+  });
+
+  it('kdrill lab give-up from another terminal: the exercise fails as given up, the restore replaces the member, the lab is whole', async () => {
+    expect((await runKdrill(['lab', 'up', file], env)).code).toBe(0);
+    const reports = path.join(dir, 'gave-up');
+    const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    await waitForJournal(reports, exerciseStarted, 90_000);
+    expect(run.output()).toContain('Stuck? In another terminal: kdrill lab give-up');
+    await new Promise((r) => setTimeout(r, 1_500));
+    const t0 = performance.now();
+    const g = await runKdrill(['lab', 'give-up', file], env);
+    const answeredMs = performance.now() - t0;
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout).toMatch(new RegExp(`^lab ${lab} \\(etcd\\): the exercise of run pid \\d+ gave up after [\\d.]+m?s \\(kdrill lab give-up, pid \\d+\\), 0 of 3 hints used: not fixed; the restore is repairing the lab`));
+
+    const r = await run.done;
+    expect(r.code, run.output()).toBe(1);
+    expect(r.stdout).toMatch(/FAILED: step "replace the dead member \(your turn\)" failed: gave up after/);
+    const events = journalOf(reports).events;
+    const step = events.find((e) => e.type === 'step.end' && e.name === EXERCISE);
+    expect(step?.status).toBe('failed');
+    expect(step?.error).toMatch(/^gave up after .*the restore repairs the lab$/);
+    expect(events.find((e) => e.type === 'measure' && e.name === 'exercise.gaveUpAfter')?.value).toBeGreaterThan(1_500);
+    expect(events.find((e) => e.type === 'drill.end')).toMatchObject({ status: 'failed', exitCode: 1 });
+    expect(events.some((e) => e.type === 'interrupt')).toBe(false);
+    const restored = events.find((e) => e.type === 'step.end' && e.name === RESTORE);
+    expect(restored?.status, JSON.stringify(restored)).toBe('passed');
+    expect(restored?.output).toMatch(/removed, added back as \d+/);
+    whole();
+    process.stdout.write(`give-up answered in ${Math.round(answeredMs)} ms\n`);
+  });
+
+  it('Ctrl-C in the run still interrupts it (exit 130): the restore runs, the lab is whole', async () => {
+    const reports = path.join(dir, 'ctrl-c');
+    const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    await waitForJournal(reports, exerciseStarted, 90_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, run.output()).toBe(130);
+    const events = journalOf(reports).events;
+    expect(events.find((e) => e.type === 'step.end' && e.name === EXERCISE)?.status).toBe('interrupted');
+    expect(events.find((e) => e.type === 'drill.end')).toMatchObject({ status: 'interrupted', exitCode: 130 });
+    expect(events.find((e) => e.type === 'drill.end')?.reason).toMatch(/^interrupted: the restore ran/);
+    expect(events.find((e) => e.type === 'step.end' && e.name === RESTORE)?.status).toBe('passed');
+    whole();
+    expect((await runKdrill(['lab', 'down', file], env)).code).toBe(0);
+  });
+});
