@@ -75,7 +75,7 @@ export const exercise: ActionModule<Params> = {
     const stateDir = ctx.lab?.env?.stateDir;
     if (stateDir) clearGiveUp(stateDir);
     for (const line of ['YOUR TURN:', ...wrap(p.task, 74)]) ctx.log(line);
-    ctx.log('Stuck? In another terminal: kdrill lab give-up <this drill file> (or Ctrl-C here): the restore repairs the lab.');
+    ctx.log('Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up <this drill file>. The restore repairs the lab (Ctrl-C stops the run, and the restore runs too).');
     const started = performance.now();
     let given = 0;
     let last: Array<{ check: string; verdict: Verdict }> = [];

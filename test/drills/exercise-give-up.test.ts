@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,17 @@ function whole(): void {
   expect(sh.stdout.match(/is healthy/g)).toHaveLength(3);
 }
 
+/** `kdrill run` on a terminal of its own (a pty, by script(1)): what is written to `type` reaches it as keys. */
+function runOnTerminal(reports: string) {
+  const cmd = ['node', bin, 'run', file, '--report-dir', reports, '--progress', 'plain'].map((w) => `'${w}'`).join(' ');
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...process.env, ...env, CI: 'true' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { type: (keys: string) => child.stdin.write(keys), done, output: () => out };
+}
+
 describe('exercise: give up, or Ctrl-C', () => {
   afterAll(() => {
     const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
@@ -50,7 +61,7 @@ describe('exercise: give up, or Ctrl-C', () => {
     const reports = path.join(dir, 'gave-up');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
     await waitForJournal(reports, exerciseStarted, 90_000);
-    expect(run.output()).toContain('Stuck? In another terminal: kdrill lab give-up');
+    expect(run.output()).toContain('Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up');
     await new Promise((r) => setTimeout(r, 1_500));
     const t0 = performance.now();
     const g = await runKdrill(['lab', 'give-up', file], env);
@@ -75,14 +86,27 @@ describe('exercise: give up, or Ctrl-C', () => {
     process.stdout.write(`give-up answered in ${Math.round(answeredMs)} ms\n`);
   });
 
-  it('Ctrl-C in the run still interrupts it (exit 130): the restore runs, the lab is whole', async () => {
-    const reports = path.join(dir, 'ctrl-c');
-    const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+  it('"give up" typed in the run\'s own terminal (a pty, by script(1)) does the same', async () => {
+    const reports = path.join(dir, 'typed');
+    const run = runOnTerminal(reports);
     await waitForJournal(reports, exerciseStarted, 90_000);
     await new Promise((r) => setTimeout(r, 1_000));
-    run.child.kill('SIGINT');
-    const r = await run.done;
-    expect(r.code, run.output()).toBe(130);
+    run.type('give up\n');
+    expect(await run.done, run.output()).toBe(1);
+    const events = journalOf(reports).events;
+    expect(events.find((e) => e.type === 'step.end' && e.name === EXERCISE)?.error).toMatch(/^gave up after [\d.]+m?s \(typed "give up" in the run's terminal\), 0 of 3 hints used: not fixed/);
+    expect(events.find((e) => e.type === 'step.end' && e.name === RESTORE)?.status).toBe('passed');
+    whole();
+  });
+
+  it('Ctrl-C in the run\'s terminal still interrupts it (exit 130): the restore runs, the lab is whole', async () => {
+    const reports = path.join(dir, 'ctrl-c');
+    const run = runOnTerminal(reports);
+    await waitForJournal(reports, exerciseStarted, 90_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    // ^C on the terminal: its line discipline sends SIGINT (the "give up" reader keeps the terminal out of raw mode).
+    run.type('\x03');
+    expect(await run.done, run.output()).toBe(130);
     const events = journalOf(reports).events;
     expect(events.find((e) => e.type === 'step.end' && e.name === EXERCISE)?.status).toBe('interrupted');
     expect(events.find((e) => e.type === 'drill.end')).toMatchObject({ status: 'interrupted', exitCode: 130 });

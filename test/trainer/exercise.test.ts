@@ -65,7 +65,7 @@ describe('action: exercise', () => {
     expect(measures['exercise.timeToFix']).toBeUndefined();
     expect(giveUpPending(stateDir)).toBe(false);
     expect(takeAnswer(stateDir)).toMatch(/^gave up after .*the restore is repairing the lab/);
-    expect(logs.some((l) => l.startsWith('Stuck? In another terminal: kdrill lab give-up'))).toBe(true);
+    expect(logs.some((l) => l.startsWith('Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up'))).toBe(true);
   });
 
   it('a request left from before the exercise began does not end it', async () => {
