@@ -111,4 +111,34 @@ describe('exercise: replace a dead member by hand', () => {
     expect(out.match(/is healthy/g)).toHaveLength(3);
     expect(spawnSync(process.execPath, [bin, 'lab', 'down', file], { encoding: 'utf8', env: { ...process.env, ...env } }).status).toBe(0);
   });
+
+  it('a replace left half-way by hand (removed, added, never started), then given up: the restore finishes it', async () => {
+    const file = drillFile('member-replace-half.yaml');
+    expect(spawnSync(process.execPath, [bin, 'lab', 'up', file], { encoding: 'utf8', env: { ...process.env, ...env } }).status).toBe(0);
+    const reports = path.join(dir, 'half');
+    const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    await waitForJournal(reports, exerciseStarted, 90_000);
+    bash([
+      'set -euo pipefail',
+      `eval "$(node '${bin}' lab env '${file}')"`,
+      `node='${node}'`,
+      'id=$(etcd member list | awk -F", " -v n="$node" \'$3 == n {print $1}\')',
+      'etcd member remove "$id"',
+      'peer=$(docker cp "$node:/etc/kubernetes/etcd.yaml" - | tar -xO | sed -n "s/^initial-advertise-peer-urls: //p")',
+      'for i in $(seq 1 30); do if etcd member add "$node" --peer-urls="$peer" >/dev/null 2>&1; then break; fi; sleep 1; done',
+      'etcd member list | grep -q ", unstarted, "',
+    ].join('\n'));
+    const g = spawnSync(process.execPath, [bin, 'lab', 'give-up', file], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(g.status, g.stderr).toBe(0);
+    const r = await run.done;
+    expect(r.code, run.output()).toBe(1);
+    const restored = journalOf(reports).events.find((e) => e.type === 'step.end' && e.name === 'control-plane3 a healthy member again');
+    expect(restored?.status, JSON.stringify(restored)).toBe('passed');
+    // The entry added by hand had no name yet: found by its peer URL, removed, and the member added again.
+    expect(run.output()).toMatch(/removed member \d+ \(control-plane3, added and never started\)/);
+    const out = bash(`eval "$(node '${bin}' lab env '${file}')" && etcd member list && etcd endpoint health --cluster 2>&1`);
+    expect(out.match(/, started, /g)).toHaveLength(3);
+    expect(out.match(/is healthy/g)).toHaveLength(3);
+    expect(spawnSync(process.execPath, [bin, 'lab', 'down', file], { encoding: 'utf8', env: { ...process.env, ...env } }).status).toBe(0);
+  });
 });
