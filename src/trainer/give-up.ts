@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Giving up an exercise (issue 17). The student asks from another terminal (`kdrill lab give-up
@@ -56,3 +57,23 @@ export function clearGiveUp(stateDir: string): void {
 }
 
 export const giveUpPending = (stateDir: string): boolean => existsSync(giveUpFile(stateDir));
+
+/**
+ * The asking side (`kdrill lab give-up`): a fresh request, then the exercise's answer, looked for
+ * every 100 ms for `waitMs`; undefined when no exercise took it (the request is withdrawn either way).
+ */
+export async function askToGiveUp(stateDir: string, by: string, waitMs: number, signal: AbortSignal): Promise<string | undefined> {
+  clearGiveUp(stateDir);
+  requestGiveUp(stateDir, by);
+  const end = performance.now() + waitMs;
+  try {
+    for (;;) {
+      const answer = takeAnswer(stateDir);
+      if (answer !== undefined) return answer;
+      if (performance.now() >= end) return undefined;
+      await delay(100, undefined, { signal });
+    }
+  } finally {
+    clearGiveUp(stateDir);
+  }
+}

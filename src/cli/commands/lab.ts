@@ -1,6 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { loadDrill } from '../../drill/loader.js';
 import { errorMessage, InterruptedError, LabError, UsageError } from '../../engine/errors.js';
@@ -9,7 +8,7 @@ import { CommandRunner } from '../../exec/runner.js';
 import { inspectContainers } from '../../labs/docker/index.js';
 import type { Lab, LabEnv, LabProvider } from '../../labs/types.js';
 import { visible } from '../../report/escape.js';
-import { clearGiveUp, requestGiveUp, takeAnswer } from '../../trainer/give-up.js';
+import { askToGiveUp } from '../../trainer/give-up.js';
 import { heldReason, holdLab } from '../../trainer/held.js';
 import { shellEnv } from '../../trainer/shell-env.js';
 import { gatherStatus, renderStatus } from '../../trainer/status.js';
@@ -130,20 +129,10 @@ const GIVE_UP_WAIT_MS = 30_000;
 async function giveUp(lab: Lab, file: string, stateDir: string): Promise<number> {
   const pid = lockHolder(lab.provider, lab.name);
   if (pid === undefined) throw new UsageError(`no kdrill run is going on lab ${lab.name} (${lab.provider}): nothing to give up (start one: kdrill run ${file})`);
-  clearGiveUp(stateDir);
-  requestGiveUp(stateDir, `kdrill lab give-up, pid ${process.pid}`);
-  const end = performance.now() + GIVE_UP_WAIT_MS;
-  try {
-    while (performance.now() < end) {
-      const answer = takeAnswer(stateDir);
-      if (answer !== undefined) {
-        process.stdout.write(`${visible(`lab ${lab.name} (${lab.provider}): the exercise of run pid ${pid} ${answer}`)}\n`);
-        return EXIT.passed;
-      }
-      await delay(100, undefined, { signal: lab.env.signal });
-    }
-  } finally {
-    clearGiveUp(stateDir);
+  const answer = await askToGiveUp(stateDir, `kdrill lab give-up, pid ${process.pid}`, GIVE_UP_WAIT_MS, lab.env.signal);
+  if (answer !== undefined) {
+    process.stdout.write(`${visible(`lab ${lab.name} (${lab.provider}): the exercise of run pid ${pid} ${answer}`)}\n`);
+    return EXIT.passed;
   }
   throw new UsageError(`the run on lab ${lab.name} (pid ${pid}) is not waiting on an exercise (no answer in ${GIVE_UP_WAIT_MS / 1000} s): nothing to give up; Ctrl-C in its terminal stops it and runs its restore`);
 }
