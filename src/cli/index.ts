@@ -53,12 +53,13 @@ program
 
 const lab = program
   .command('lab')
-  .description("a drill's lab by hand (trainers): up (create or adopt, and hold it), status (H-S-M tables and nodes), env (the chapter's etcd helper for a shell), down (remove what kdrill made)");
+  .description("a drill's lab by hand (trainers): up (create or adopt, and hold it), status (H-S-M tables and nodes), env (the chapter's etcd helper for a shell), down (remove what kdrill made), give-up (end a waiting exercise; the restore runs)");
 for (const [verb, what] of [
   ['up', "bring up (or adopt) the drill's lab and hold it: drill runs on it leave it up until `kdrill lab down`"],
   ['status', 'member list, endpoint status, endpoint health and alarms in etcdctl\'s tables, and the nodes'],
   ['env', 'shell lines defining `etcd` (etcdctl in a member node over mTLS), and KUBECONFIG where the lab has one: eval "$(kdrill lab env <drill>)"'],
   ['down', 'remove what kdrill made for the lab (containers, network, state folder)'],
+  ['give-up', 'end the exercise a run is waiting on (from another terminal): it fails as given up, with its time and hints, and the run\'s restore repairs the lab'],
 ] as const) {
   lab
     .command(verb)
