@@ -4,7 +4,8 @@
 # Ubuntu has no `chromium` deb (a snap only): there it is left out, and those tests say so (or fail under CI).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(docker.io etcd-server etcd-client busybox-static openssl iproute2 postgresql-15 procps iptables passwd openssh-server openssh-client chromium)
+# bsdutils: script(1), the terminal of the give-up tests (test/drills/exercise-give-up.test.ts); Essential on Debian, listed to say so.
+pkgs=(docker.io etcd-server etcd-client busybox-static openssl iproute2 postgresql-15 procps iptables passwd openssh-server openssh-client bsdutils chromium)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

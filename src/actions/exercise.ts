@@ -6,6 +6,7 @@ import { formatDuration, parseDuration } from '../drill/duration.js';
 import { errorMessage } from '../engine/errors.js';
 import type { ActionModule, Context, Verdict } from '../engine/types.js';
 import { wrap } from '../engine/plan.js';
+import { clearGiveUp, giveUpPending, takeGiveUp } from '../trainer/give-up.js';
 
 const params = z.strictObject({
   task: z.string().min(1).describe("What the student must do, in the chapter's words (printed when the step starts)"),
@@ -36,11 +37,27 @@ async function holdAll(ctx: Context, checks: Check[]): Promise<Array<{ check: st
   return out;
 }
 
+/** The student gave up (`kdrill lab give-up`): the exercise fails, as not fixed, and the restore repairs the lab. */
+export class GaveUpError extends Error {
+  override name = 'GaveUpError';
+}
+
+/** Waits `ms`, or less when a give-up request arrives (looked for every 100 ms: a file's existence). */
+async function pause(ctx: Context, ms: number, stateDir: string | undefined): Promise<void> {
+  const end = performance.now() + ms;
+  for (let left = ms; left > 0; left = end - performance.now()) {
+    if (stateDir && giveUpPending(stateDir)) return;
+    await delay(Math.min(100, left), undefined, { signal: ctx.signal });
+  }
+}
+
 /**
  * The student's step (issue 17): the steps before it broke the lab; kdrill gives the task, releases
  * the hints over time and polls the checks until the student's repair makes them all hold. It has
- * no deadline of its own (give the step a `timeout`); Ctrl-C ends it and the restore runs. Time to
- * fix and hints used are the step's figures.
+ * no deadline of its own (give the step a `timeout`). The student may give up (`kdrill lab give-up`,
+ * src/trainer/give-up.ts): the step fails as given up, with its time and hints, and the restore runs;
+ * Ctrl-C interrupts the run (exit 130) and the restore runs too. Time to fix and hints used are the
+ * step's figures.
  */
 export const exercise: ActionModule<Params> = {
   name: 'exercise',
@@ -55,29 +72,47 @@ export const exercise: ActionModule<Params> = {
   async run(ctx, p) {
     const pollMs = parseDuration(p.poll) ?? 1_000;
     const hints = p.hints.map((h) => ({ ...h, ms: parseDuration(h.after) ?? 0 })).sort((a, b) => a.ms - b.ms);
+    const stateDir = ctx.lab?.env?.stateDir;
+    if (stateDir) clearGiveUp(stateDir);
     for (const line of ['YOUR TURN:', ...wrap(p.task, 74)]) ctx.log(line);
+    ctx.log('Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up <this drill file>. The restore repairs the lab (Ctrl-C stops the run, and the restore runs too).');
     const started = performance.now();
     let given = 0;
     let last: Array<{ check: string; verdict: Verdict }> = [];
-    for (;;) {
-      const elapsed = performance.now() - started;
-      while (given < hints.length && hints[given]!.ms <= elapsed) {
-        ctx.log(`hint ${given + 1}/${hints.length} (after ${formatDuration(hints[given]!.ms)}): ${hints[given]!.text}`);
-        given++;
+    const used = () => `${given} of ${hints.length} hint${hints.length === 1 ? '' : 's'} used`;
+    try {
+      for (;;) {
+        const elapsed = Math.round(performance.now() - started);
+        while (given < hints.length && hints[given]!.ms <= elapsed) {
+          ctx.log(`hint ${given + 1}/${hints.length} (after ${formatDuration(hints[given]!.ms)}): ${hints[given]!.text}`);
+          given++;
+        }
+        const why = (by: string) => `gave up after ${formatDuration(elapsed)} (${by}), ${used()}: not fixed`;
+        const gaveUp = stateDir ? takeGiveUp(stateDir, (r) => `${why(r.by)}; the restore is repairing the lab (see the run's terminal)`) : undefined;
+        if (gaveUp) {
+          ctx.measure('exercise.gaveUpAfter', elapsed, 'ms');
+          ctx.measure('exercise.hintsUsed', given);
+          throw new GaveUpError(`${why(gaveUp.by)}; the restore repairs the lab`);
+        }
+        const broken = (await holdAll(ctx, p.watch)).find((c) => !c.verdict.ok);
+        if (broken) {
+          ctx.measure('exercise.hintsUsed', given);
+          throw new Error(`${broken.check}: ${broken.verdict.message}`);
+        }
+        last = await holdAll(ctx, p.until);
+        if (last.every((c) => c.verdict.ok)) break;
+        await pause(ctx, pollMs, stateDir);
       }
-      const broken = (await holdAll(ctx, p.watch)).find((c) => !c.verdict.ok);
-      if (broken) {
-        ctx.measure('exercise.hintsUsed', given);
-        throw new Error(`${broken.check}: ${broken.verdict.message}`);
-      }
-      last = await holdAll(ctx, p.until);
-      if (last.every((c) => c.verdict.ok)) break;
-      await delay(pollMs, undefined, { signal: ctx.signal });
+    } catch (err) {
+      // Ended by the step's timeout or Ctrl-C: say what was still not fixed (the step's error says only why it ended).
+      const open = last.filter((c) => !c.verdict.ok);
+      if (ctx.signal.aborted && open.length) ctx.log(`not fixed when the exercise ended: ${open.map((c) => `${c.check}: ${c.verdict.message}`).join('; ')}`, 'warn');
+      throw err;
     }
     const fixedMs = Math.round(performance.now() - started);
     ctx.measure('exercise.timeToFix', fixedMs, 'ms');
     ctx.measure('exercise.hintsUsed', given);
-    ctx.log(`fixed in ${formatDuration(fixedMs)}, ${given} of ${hints.length} hint${hints.length === 1 ? '' : 's'} used`);
+    ctx.log(`fixed in ${formatDuration(fixedMs)}, ${used()}`);
     return { output: last.map((c) => `${c.check}: ${c.verdict.message}`).join('\n'), data: { timeToFixMs: fixedMs, hintsUsed: given } };
   },
 };

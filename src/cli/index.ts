@@ -71,12 +71,13 @@ program
 
 const lab = program
   .command('lab')
-  .description("a drill's lab by hand (trainers): up (create or adopt, and hold it), status (H-S-M tables and nodes), env (the chapter's etcd helper for a shell), down (remove what kdrill made)");
+  .description("a drill's lab by hand (trainers): up (create or adopt, and hold it), status (H-S-M tables and nodes), env (the chapter's etcd helper for a shell), down (remove what kdrill made), give-up (end a waiting exercise; the restore runs)");
 for (const [verb, what] of [
   ['up', "bring up (or adopt) the drill's lab and hold it: drill runs on it leave it up until `kdrill lab down`"],
   ['status', 'member list, endpoint status, endpoint health and alarms in etcdctl\'s tables, and the nodes'],
   ['env', 'shell lines defining `etcd` (etcdctl in a member node over mTLS), and KUBECONFIG where the lab has one: eval "$(kdrill lab env <drill>)"'],
   ['down', 'remove what kdrill made for the lab (containers, network, state folder)'],
+  ['give-up', 'end the exercise a run is waiting on (from another terminal): it fails as given up, with its time and hints, and the run\'s restore repairs the lab'],
 ] as const) {
   lab
     .command(verb)
@@ -127,6 +128,17 @@ program
   .action(async (dir: string, opts) => {
     const { historyCommand } = await import('./commands/history.js');
     process.exitCode = await historyCommand(dir, opts);
+  });
+
+program
+  .command('check-history')
+  .description("check a run's recorded client history again (the etcd.history probe's history.jsonl): linearizable, no acknowledged write lost, the RPO of a restore")
+  .argument('<run dir>', 'a run folder of a drill with the etcd.history probe (runs/<drill>/<timestamp>), or its history.jsonl')
+  .option('--budget <duration>', 'time for the check (default: the probe\'s checkBudget)')
+  .option('--json', 'print the verdict as JSON')
+  .action(async (dir: string, opts) => {
+    const { checkHistoryCommand } = await import('./commands/check-history.js');
+    process.exitCode = await checkHistoryCommand(dir, opts);
   });
 
 program

@@ -9,9 +9,23 @@ import { LabError } from './errors.js';
  * Machine-wide means every user's runs too (a lab kept by one user, adopted by another): the folder
  * is shared like /tmp (1777: anyone creates a lock, only its owner removes it).
  */
-export function lockLab(provider: string, name: string, dir = path.join(os.tmpdir(), 'kdrill-locks')): () => void {
+const LOCKS = path.join(os.tmpdir(), 'kdrill-locks');
+const lockFile = (dir: string, provider: string, name: string): string => path.join(dir, `${provider}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
+
+/** The pid of the live kdrill run that holds the lab's lock, or undefined (no lock, or a stale one). */
+export function lockHolder(provider: string, name: string, dir = LOCKS): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lockFile(dir, provider, name), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  return pid && alive(pid) ? pid : undefined;
+}
+
+export function lockLab(provider: string, name: string, dir = LOCKS): () => void {
   shared(dir);
-  const file = path.join(dir, `${provider}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
+  const file = lockFile(dir, provider, name);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');

@@ -29,6 +29,8 @@ export interface Verdict {
   unsearched: string[];
   /** Acknowledged writes not readable at the end: neither their value nor a later one was read. */
   lost: Operation[];
+  /** After a restore: writes acknowledged after the snapshot's revision whose value is still read at the end (the restore did not take them back). */
+  survived: Operation[];
   /** No final reads were given: loss was not checked at all. */
   lossUnchecked: boolean;
   /** Keys with writes but no final read: their writes were not checked for loss. */
@@ -95,9 +97,9 @@ export function checkHistory(history: readonly Operation[], options: CheckOption
       }
     }
   }
-  const { lost, unread } = lostWrites(happened, options.final, restore);
+  const { lost, unread, survived } = lostWrites(happened, options.final, restore);
   const result = illegal ? 'illegal' : unsearched.length ? 'unknown' : 'linearizable';
-  const verdict: Verdict = { ok: result === 'linearizable' && lost.length === 0, lossUnchecked: !options.final, result, operations: history.length, keys: keys.size, illegal, unsearched, lost, unread, lines: [] };
+  const verdict: Verdict = { ok: result === 'linearizable' && lost.length === 0 && survived.length === 0, lossUnchecked: !options.final, result, operations: history.length, keys: keys.size, illegal, unsearched, lost, unread, survived, lines: [] };
   if (restore) verdict.rpo = { revision: restore.revision, writes: rpoWrites };
   verdict.lines = describe(verdict);
   return verdict;
@@ -116,33 +118,68 @@ function byKey(ops: readonly Operation[]): Map<string, Operation[]> {
  * An acknowledged write is lost when the key's final value is neither its value nor the value of a
  * write that may come after it: one that did not return before it was called (or, both revisions
  * known, a higher revision). After a restore, only writes at or below the snapshot's revision and
- * writes made after the restore must survive; the others are the RPO.
+ * writes made on the restored cluster must survive; the others are the RPO. A final value written
+ * after the snapshot's revision on the old cluster is not a loss but a restore that did not happen
+ * as said (`survived`).
  */
-function lostWrites(happened: readonly Operation[], final: CheckOptions['final'], restore: CheckOptions['restore']): { lost: Operation[]; unread: string[] } {
-  if (!final) return { lost: [], unread: [] };
+function lostWrites(happened: readonly Operation[], final: CheckOptions['final'], restore: CheckOptions['restore']): { lost: Operation[]; unread: string[]; survived: Operation[] } {
+  if (!final) return { lost: [], unread: [], survived: [] };
   const writerOf = new Map<string, Operation>();
-  for (const o of happened) if (o.op === 'put' && o.value !== null) writerOf.set(`${o.key}\u0000${o.value}`, o);
-  const epochOf = (o: Operation): number => (restore && o.call > restore.end ? 1 : 0);
-  // Around a restore, only writes acknowledged before it, at or below the snapshot's revision, and
-  // writes made after it must survive; one acknowledged during the restore may be on either cluster.
-  const mustSurvive = (o: Operation): boolean => !restore || epochOf(o) === 1 ||
-    (o.return < restore.start && o.revision !== undefined && o.revision <= restore.revision);
-  const later = (w: Operation, than: Operation): boolean => {
-    if (epochOf(w) !== epochOf(than)) return epochOf(w) > epochOf(than);
-    if (w.revision !== undefined && than.revision !== undefined) return w.revision > than.revision;
-    return !(w.outcome === 'ok' && w.return < than.call);
+  const emptied = new Map<string, Operation[]>();
+  for (const o of happened) {
+    if (o.op !== 'put') continue;
+    if (o.value !== null) writerOf.set(`${o.key}\u0000${o.value}`, o);
+    else emptied.set(o.key, [...(emptied.get(o.key) ?? []), o]);
+  }
+  const side = (o: Operation): Side => sideOf(o, restore);
+  const isRpo = (o: Operation): boolean => !!restore && o.outcome === 'ok' && side(o) === 'old' && o.revision !== undefined && o.revision > restore.revision;
+  const mustSurvive = (o: Operation): boolean => !restore || side(o) === 'new' || (side(o) === 'old' && !isRpo(o) && o.revision !== undefined);
+  const later = (x: Operation, than: Operation): boolean => {
+    const sx = side(x);
+    const st = side(than);
+    if (sx !== st && sx !== 'either' && st !== 'either') return sx === 'new';
+    if (x.revision !== undefined && than.revision !== undefined) return x.revision > than.revision;
+    return !(x.outcome === 'ok' && x.return < than.call);
   };
   const lost: Operation[] = [];
   const unread = new Set<string>();
+  const survived = new Set<Operation>();
   for (const w of happened) {
     if (w.op !== 'put' || w.outcome !== 'ok' || !mustSurvive(w)) continue;
     if (!final.has(w.key)) { unread.add(w.key); continue; }
     const value = final.get(w.key)!;
     if (value === w.value) continue;
-    const seen = value === null ? undefined : writerOf.get(`${w.key}\u0000${value}`);
-    if (!seen || !mustSurvive(seen) && seen.outcome === 'ok' || !later(seen, w)) lost.push(w);
+    if (value === null) {
+      // Empty at the end: fine after a delete (a write of the empty value) that may come after it.
+      if (!emptied.get(w.key)?.some((d) => later(d, w))) lost.push(w);
+      continue;
+    }
+    const seen = writerOf.get(`${w.key}\u0000${value}`);
+    if (seen && isRpo(seen)) survived.add(seen);
+    if (!seen || !later(seen, w)) lost.push(w);
   }
-  return { lost, unread: [...unread] };
+  for (const [key, value] of final) {
+    const seen = value === null ? undefined : writerOf.get(`${key}\u0000${value}`);
+    if (seen && isRpo(seen)) survived.add(seen);
+  }
+  return { lost, unread: [...unread], survived: [...survived] };
+}
+
+type Side = 'old' | 'new' | 'either';
+
+/**
+ * Which cluster a write landed on, around a restore: acknowledged before it began, the old one; called
+ * after it ended, the restored one. During the restore an acknowledged write's revision says it: at or
+ * below the snapshot's, it is in the snapshot; above it, on the restored cluster, which goes on from
+ * the snapshot's revision (one above it on the old cluster is gone, and cannot be read). An
+ * unacknowledged one during or before the restore may be on either.
+ */
+function sideOf(o: Operation, restore: CheckOptions['restore']): Side {
+  if (!restore) return 'old';
+  if (o.call > restore.end) return 'new';
+  if (o.outcome !== 'ok' || o.revision === undefined) return o.outcome === 'ok' && o.return < restore.start ? 'old' : 'either';
+  if (o.return < restore.start) return 'old';
+  return o.revision <= restore.revision ? 'old' : 'new';
 }
 
 function describe(v: Verdict): string[] {
@@ -161,6 +198,10 @@ function describe(v: Verdict): string[] {
   } else if (v.lossUnchecked) lines.push('acknowledged writes not checked for loss (no final reads)');
   else lines.push('0 acknowledged writes lost');
   if (v.unread.length) lines.push(`not checked for loss (no final read): ${v.unread.length} key${v.unread.length === 1 ? '' : 's'}: ${v.unread.slice(0, 5).join(', ')}`);
+  if (v.survived.length) {
+    lines.push(`${v.survived.length} write${v.survived.length === 1 ? '' : 's'} acknowledged after the snapshot's revision still read at the end (was this cluster restored from that snapshot?):`);
+    for (const o of v.survived.slice(0, 20)) lines.push(`  ${describeOperation(o)}`);
+  }
   if (v.rpo) {
     lines.push(`RPO of the restore at revision ${v.rpo.revision}: ${v.rpo.writes.length} acknowledged write${v.rpo.writes.length === 1 ? '' : 's'} after it (expected)`);
     for (const o of v.rpo.writes.slice(0, 20)) lines.push(`  ${describeOperation(o)}`);

@@ -36,6 +36,12 @@ export const CHECKS: Record<string, View> = {
       : 'the cluster ID is the one noted before the fault (no restore happened)',
     commands: [`${etcdctl(ctx, ['endpoint', 'status', '-w', 'json'])}  # "cluster_id" in each header`],
   }),
+  'etcd.memberId': (p: { node: string; changed: boolean }, ctx) => ({
+    words: p.changed
+      ? `${p.node}'s member in "member list" has a NEW ID (not the one noted first): it was removed and added back, a member replace`
+      : `${p.node}'s member in "member list" has the ID noted first`,
+    commands: [`${etcdctl(ctx, ['member', 'list', '-w', 'table'])}  # the ID on ${p.node}'s row`],
+  }),
   'etcd.key': (p: { key: string; equals?: string; absent?: true }, ctx) => ({
     words: p.absent ? `the key ${p.key} is absent (get prints nothing)` : p.equals !== undefined ? `the key ${p.key} reads ${JSON.stringify(p.equals)}` : `the key ${p.key} exists`,
     commands: [etcdctl(ctx, ['get', '--', p.key])],

@@ -45,9 +45,13 @@ export async function gatherStatus(lab: Lab, found: string): Promise<LabStatus> 
     Promise.all(etcd.members().map((m) => healthOf(etcd, m.node, m.url))),
     listAlarms(etcd, signal).catch((err: unknown) => etcdErrorMessage(err)),
   ]);
+  // A member whose node is not running did not answer for that reason (on kind its IP is gone too,
+  // and the client's own error would be about resolving a placeholder).
+  const down = new Map(states.filter((n) => n.state !== 'running').map((n) => [n.node, `node ${n.state}`]));
   return {
-    lab: lab.name, provider: lab.provider, found, nodes: states, members, health, alarms,
-    statuses: statuses.map((s) => ({ ...s, endpoint: etcd.member(s.node).url })),
+    lab: lab.name, provider: lab.provider, found, nodes: states, members, alarms,
+    health: health.map((h, i) => (!h.ok && down.has(etcd.members()[i]!.node) ? { ...h, error: down.get(etcd.members()[i]!.node) } : h)),
+    statuses: statuses.map((s) => ({ ...(!s.ok && down.has(s.node) ? { ...s, error: down.get(s.node)! } : s), endpoint: etcd.member(s.node).url })),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ActionModule } from '../../engine/types.js';
 import { describeAttempts, onAnyMember } from '../../clients/etcd/ops.js';
 import { need } from '../../labs/types.js';
+import { deletes } from '../../clients/etcd/ledger.js';
 
 const params = z
   .strictObject({
@@ -18,8 +19,10 @@ export const etcdDelete: ActionModule<Params> = {
   requires: ['etcd'],
   plan: (p) => [p.key !== undefined ? `etcd DeleteRange ${p.key}` : `etcd DeleteRange --prefix ${p.prefix}`],
   async run(ctx, p) {
+    const call = ctx.events.now();
     const r = await onAnyMember(need(ctx.lab, 'etcd'), (m, d) => (p.key !== undefined ? m.delete(p.key, d) : m.delete(p.prefix!, d, { prefix: true })), { deadlineMs: 5_000 });
     if (!r.node) throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
+    deletes(ctx.state).push({ key: p.key ?? p.prefix!, prefix: p.key === undefined, call, return: ctx.events.now() });
     return { output: `${r.value!} key(s) deleted`, data: { deleted: r.value! } };
   },
 };

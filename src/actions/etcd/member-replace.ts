@@ -4,6 +4,7 @@ import { resolveNode } from '../../clients/etcd/selectors.js';
 import { rememberClusterId } from '../../clients/etcd/ledger.js';
 import { waitHealthy } from '../../clients/etcd/health.js';
 import { health, memberOf, removeMember, replaceRefusal } from '../../clients/etcd/membership.js';
+import type { EtcdAccess, MemberInfo } from '../../clients/etcd/access.js';
 import { need } from '../../labs/types.js';
 import { planOnNode } from '../node/common.js';
 import { addNodeBack, planRejoin } from './rejoin.js';
@@ -11,6 +12,8 @@ import { addNodeBack, planRejoin } from './rejoin.js';
 const params = z.strictObject({
   node: z.string().describe('The node whose member died (its data is treated as lost)'),
   healthTimeout: z.number().int().positive().default(60_000).describe('Milliseconds to wait for 3/3 healthy after the start'),
+  ifNeeded: z.boolean().default(false)
+    .describe("A restore step (after an exercise): nothing to do when the node's member is healthy; a replace left half-way by hand (removed, or added and not started) is finished"),
 });
 type Params = z.infer<typeof params>;
 
@@ -28,6 +31,7 @@ export const memberReplace: ActionModule<Params> = {
   requires: ['etcd', 'members'],
   leavesBehind: 'a member removed (and, once done, re-added with a new ID)',
   plan: (p, ctx) => planOnNode(ctx, p.node, `the node the last fault on "${p.node}" picked`, (node) => [
+    ...(p.ifNeeded ? [`etcdctl endpoint status --cluster  # nothing to do when ${node}'s member is healthy`] : []),
     `etcdctl endpoint status --cluster  # refuse unless ${node} is dead and the others hold quorum`,
     `etcdctl member remove <id of ${node}>`,
     ...planRejoin(ctx.lab.members, node),
@@ -41,14 +45,20 @@ export const memberReplace: ActionModule<Params> = {
     // The lab's ownership check, before anything changes.
     await host.running(ctx, node);
     const { health: h, clusterId } = await health(etcd);
+    const found = await memberOf(etcd, node);
+    if (p.ifNeeded && found && h.find((m) => m.member === node)?.healthy) return { output: `${node} is a healthy member (${found.id}): nothing to replace` };
     const refusal = replaceRefusal(h, node);
     if (refusal) throw new Error(`member replace of ${node} refused, nothing was done: ${refusal}`);
     if (clusterId) rememberClusterId(ctx.state, clusterId);
-    const dead = await memberOf(etcd, node);
-    if (!dead) throw new Error(`${p.node} is not in the member list (already removed?): use etcd.member.add`);
+    // ifNeeded: every entry of this node, by its peer URL too (an entry added by hand and never started has no name).
+    const entries = p.ifNeeded ? await entriesOf(etcd, node, (await host.config(ctx, node)).peerURL) : found ? [found] : [];
+    if (!p.ifNeeded && !found) throw new Error(`${p.node} is not in the member list (already removed?): use etcd.member.add`);
+    const dead = entries[0];
     const started = performance.now();
-    await removeMember(etcd, ctx.signal, dead.id);
-    ctx.log(`removed member ${dead.id} (${p.node})`);
+    for (const e of entries) {
+      await removeMember(etcd, ctx.signal, e.id);
+      ctx.log(`removed member ${e.id} (${p.node}${e.name ? '' : ', added and never started'})`);
+    }
     // From here the replace runs to its end, even on a Ctrl-C or a step timeout (bounded): a member
     // removed and not added back leaves the cluster one member short, and its node's old etcd exits
     // at start ("member removed"), which no restore step can undo. (Found by the kept-lab soak.)
@@ -63,12 +73,18 @@ export const memberReplace: ActionModule<Params> = {
     ctx.signal.throwIfAborted();
     ctx.measure('replace.time', ms, 'ms');
     ctx.measure('replace.unhealthyClusterWait', added.waitedMs, 'ms');
-    ctx.measure('replace.oldMemberId', dead.id);
+    if (dead) ctx.measure('replace.oldMemberId', dead.id);
     ctx.measure('replace.newMemberId', added.memberId);
     ctx.measure('clusterId', after[0]!.clusterId);
     return {
-      output: `${node}: member ${dead.id} removed, added back as ${added.memberId} with a fresh data dir (${added.dataDir}), `
+      output: `${node}: ${entries.length ? `member ${entries.map((e) => e.id).join(', ')} removed` : 'not in the member list'}, added back as ${added.memberId} with a fresh data dir (${added.dataDir}), `
         + `${after.length}/${after.length} healthy in ${ms} ms; cluster ID ${after[0]!.clusterId} (was ${clusterId}); no snapshot used`,
     };
   },
 };
+
+/** Every member entry of a node: by its name or client URL (started), or its peer URL (added, maybe never started). */
+async function entriesOf(etcd: EtcdAccess, node: string, peerURL: string): Promise<MemberInfo[]> {
+  const m = etcd.member(node);
+  return (await etcd.memberList(2_000)).members.filter((x) => x.name === m.container || x.clientURLs.includes(m.url) || x.peerURLs.includes(peerURL));
+}

@@ -29,9 +29,10 @@ export const seed: ActionModule<Params> = {
       let last = 0;
       for (let i = 1; i <= p.count; i++) {
         const key = `${p.prefix}${String(i).padStart(4, '0')}`;
+        const call = ctx.events.now();
         last = await m.put(key, p.value, OPS_DEADLINE_MS);
         first ||= last;
-        book.push({ key, revision: last });
+        book.push({ key, revision: last, value: p.value, call, return: ctx.events.now() });
       }
       return { first, last };
     });

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { loadDrill } from '../../drill/loader.js';
 import { errorMessage, InterruptedError, LabError, UsageError } from '../../engine/errors.js';
-import { lockLab } from '../../engine/lock.js';
+import { lockHolder, lockLab } from '../../engine/lock.js';
 import { CommandRunner } from '../../exec/runner.js';
 import { inspectContainers } from '../../labs/docker/index.js';
 import type { Lab, LabEnv, LabProvider } from '../../labs/types.js';
 import { visible } from '../../report/escape.js';
+import { askToGiveUp } from '../../trainer/give-up.js';
 import { heldReason, holdLab } from '../../trainer/held.js';
 import { shellEnv } from '../../trainer/shell-env.js';
 import { gatherStatus, renderStatus } from '../../trainer/status.js';
@@ -15,7 +16,7 @@ import { EXIT, printWarnings } from '../exit.js';
 import { modules } from '../modules.js';
 import { labStateDir } from '../state-dir.js';
 
-export type LabVerb = 'up' | 'status' | 'env' | 'down';
+export type LabVerb = 'up' | 'status' | 'env' | 'down' | 'give-up';
 
 export interface LabFlags {
   set: string[];
@@ -49,6 +50,7 @@ export async function labCommand(verb: LabVerb, file: string, flags: LabFlags): 
   try {
     if (verb === 'up') return await up(lab, file, stateDir);
     if (verb === 'down') return await down(lab, stateDir);
+    if (verb === 'give-up') return await giveUp(lab, file, stateDir);
     const found = await lab.attach?.();
     if (found === undefined) throw new LabError(`lab ${lab.name} (${lab.provider}) is not up${lab.attach ? '' : ' (or this kind of lab cannot be looked at from here)'}: kdrill lab up ${file}`);
     if (verb === 'status') {
@@ -115,6 +117,24 @@ async function down(lab: Lab, stateDir: string): Promise<number> {
   } finally {
     unlock();
   }
+}
+
+/** How long `give-up` waits for the exercise to take the request: a poll's checks may each wait 2 s on a dead member. */
+const GIVE_UP_WAIT_MS = 30_000;
+
+/**
+ * `kdrill lab give-up`: asks the exercise that waits on this lab (in the run that holds the lab's
+ * lock) to end as given up; its run then runs the restore. It waits for the exercise's answer.
+ */
+async function giveUp(lab: Lab, file: string, stateDir: string): Promise<number> {
+  const pid = lockHolder(lab.provider, lab.name);
+  if (pid === undefined) throw new UsageError(`no kdrill run is going on lab ${lab.name} (${lab.provider}): nothing to give up (start one: kdrill run ${file})`);
+  const answer = await askToGiveUp(stateDir, `kdrill lab give-up, pid ${process.pid}`, GIVE_UP_WAIT_MS, lab.env.signal);
+  if (answer !== undefined) {
+    process.stdout.write(`${visible(`lab ${lab.name} (${lab.provider}): the exercise of run pid ${pid} ${answer}`)}\n`);
+    return EXIT.passed;
+  }
+  throw new UsageError(`the run on lab ${lab.name} (pid ${pid}) is not waiting on an exercise (no answer in ${GIVE_UP_WAIT_MS / 1000} s): nothing to give up; Ctrl-C in its terminal stops it and runs its restore`);
 }
 
 /** The first member whose node runs (the helper must reach etcd now), else the first member. */

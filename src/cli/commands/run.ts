@@ -20,6 +20,7 @@ import { EXIT, exitCodeOfStatus, printWarnings } from '../exit.js';
 import { modules } from '../modules.js';
 import { labStateDir as stateDirOf } from '../state-dir.js';
 import { heldReason } from '../../trainer/held.js';
+import { listenForGiveUp } from '../give-up-line.js';
 import { kdrillVersion } from '../version.js';
 
 export interface RunFlags {
@@ -72,6 +73,8 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   const runner = new CommandRunner();
   runner.onCommand((c) => events.emit({ type: 'command', ...c }));
   const prompt = interactive ? new Prompt() : undefined;
+  // An exercise can be given up by typing "give up" here (on a terminal), or with kdrill lab give-up.
+  const stopListening = drill.steps.some((s) => s.action === 'exercise') ? listenForGiveUp(labStateDir, prompt?.reader) : () => {};
   const engine = new DrillRun({
     drill, runDir, labStateDir, keepLab: heldReason(labStateDir), runner, events, interrupt: interrupt.signal, only: flags.only,
     beforeStep: flags.step ? (step, phase, i, n, plan) => prompt!.beforeStep(step, phase, i, n, plan) : undefined,
@@ -127,6 +130,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     return result.exitCode;
   } finally {
     journal.close();
+    stopListening();
     prompt?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -178,6 +182,10 @@ function timestamp(): string {
 /** Trainer mode: the step's explanation and operations, then Enter to run it. */
 class Prompt {
   private rl = createInterface({ input: process.stdin, output: process.stdout });
+  /** Its line reader, which also hears "give up" typed during an exercise. */
+  get reader() {
+    return this.rl;
+  }
   private closed = false;
 
   constructor() {

@@ -3,7 +3,10 @@
  * is measured against), the cluster ID seen first, the snapshots saved and the last restore.
  */
 
-export interface LedgerEntry { key: string; revision: number }
+/** An acknowledged write; `value` and its call and return times (the drill's clock) let the history probe check it too. */
+export interface LedgerEntry { key: string; revision: number; value?: string; call?: number; return?: number }
+/** An acknowledged delete of a key or of every key under a prefix, on the drill's clock. */
+export interface DeleteRecord { key: string; prefix: boolean; call: number; return: number }
 export interface SnapshotRecord { file: string; revision: number; keys: number; sha256: string; clusterId?: string }
 export interface RestoreRecord {
   file: string; snapshotRevision: number; oldClusterId?: string; newClusterId: string;
@@ -15,12 +18,20 @@ const LEDGER = 'etcd.ledger';
 const FIRST_CLUSTER_ID = 'etcd.clusterId.first';
 const SNAPSHOT = 'etcd.snapshot:';
 const RESTORE = 'etcd.restore';
+const DELETES = 'etcd.deletes';
 
 type State = Map<string, unknown>;
 
 export function ledger(state: State): LedgerEntry[] {
   let l = state.get(LEDGER) as LedgerEntry[] | undefined;
   if (!l) state.set(LEDGER, (l = []));
+  return l;
+}
+
+/** The deletes the drill made (etcd.delete): the history probe needs them to judge the keys etcd.seed wrote. */
+export function deletes(state: State): DeleteRecord[] {
+  let l = state.get(DELETES) as DeleteRecord[] | undefined;
+  if (!l) state.set(DELETES, (l = []));
   return l;
 }
 

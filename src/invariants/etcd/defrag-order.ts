@@ -1,24 +1,24 @@
 import { z } from 'zod';
 import type { InvariantModule, Verdict } from '../../engine/types.js';
-import { answered } from '../../clients/etcd/access.js';
+import { answered, type MemberStatus } from '../../clients/etcd/access.js';
 import { need } from '../../labs/types.js';
 
 const params = z.strictObject({
-  shrink: z.number().gt(0).lt(1).default(0.5)
-    .describe("A member counts as defragmented once its DB file is this much smaller than when the watch began (0.5: half)"),
+  free: z.number().gt(0).lt(1).default(0.2)
+    .describe("A member counts as defragmented when its DB size fell since the previous poll and at most this share of the file is free (etcd's dbSizeInUse): a defrag rewrites the file to what is in use, and nothing else shrinks it"),
 });
 type Params = z.infer<typeof params>;
 
-/** What the watch has seen: the leader when it began, and each member defragmented, with the poll that saw it. */
+/** What the watch has seen: the members, and each one's defrag with the poll that saw it and who led when it began. */
 export interface DefragSeen {
-  leader?: string;
   members: string[];
-  order: Array<{ node: string; poll: number }>;
+  order: Array<{ node: string; poll: number; leader?: string }>;
 }
 
 /**
  * The chapter's rule for defrag: one member at a time, followers first, the leader last. Judged on
- * the order seen so far; `ok` means nothing was done wrong yet (not that every member is done).
+ * the order seen so far, each member against the leader of its own time (leadership may move during
+ * the pass); `ok` means nothing was done wrong yet (not that every member is done).
  */
 export function defragOrderVerdict(s: DefragSeen): Verdict {
   const byPoll = new Map<number, string[]>();
@@ -32,45 +32,73 @@ export function defragOrderVerdict(s: DefragSeen): Verdict {
     };
   }
   const done = s.order.map((o) => o.node);
-  const leaderAt = s.leader ? done.indexOf(s.leader) : -1;
-  const followersLeft = s.members.filter((m) => m !== s.leader && !done.slice(0, leaderAt).includes(m));
-  if (leaderAt >= 0 && followersLeft.length > 0) {
+  for (const [i, o] of s.order.entries()) {
+    if (o.leader !== o.node) continue;
+    const left = s.members.filter((m) => m !== o.node && !done.slice(0, i).includes(m));
+    if (left.length === 0) continue;
     return {
       ok: false,
-      message: `the leader (${s.leader}) was defragmented before ${followersLeft.join(', ')}: followers first, the leader last (defragging the leader mid-pass forces a needless re-election)`,
-      expected: 'followers first, the leader last', observed: `order: ${done.join(', ')}`,
+      message: `the leader (${o.node}) was defragmented before ${left.join(', ')}: followers first, the leader last (defragging the leader mid-pass forces a needless re-election)`,
+      expected: 'followers first, the leader last', observed: `order: ${s.order.map((x) => `${x.node}${x.leader === x.node ? ' (leader)' : ''}`).join(', ')}`,
     };
   }
   return { ok: true, message: done.length ? `defragmented so far, in order: ${done.join(', ')}` : 'no member defragmented yet' };
 }
 
 /**
- * Watches the defrag of each member by its DB file shrinking (etcd reports no defrag as such), across
- * polls of one step: for the exercise's `watch`, polled often enough (`poll: 200ms`) to see members
- * one by one.
+ * etcd says no "defragmented" as such: a member's file shrinks only when a defrag rewrites it (bbolt
+ * never gives pages back otherwise; compaction frees them inside the file), and then it holds what is
+ * in use. So: smaller than at the previous poll, and at most `free` of it free.
+ */
+export function looksDefragmented(previous: number, now: Pick<MemberStatus, 'dbSize' | 'dbSizeInUse'>, free: number): boolean {
+  return now.dbSize < previous && now.dbSize - now.dbSizeInUse <= free * now.dbSize;
+}
+
+/**
+ * The leader of one poll: the member that says it leads, else the one the others name (a leader busy
+ * in its own defrag may not answer in time). `ids`: member ID → node, as seen so far.
+ */
+export function leaderOf(statuses: Array<Pick<MemberStatus, 'node' | 'leader' | 'leaderId'>>, ids: Map<string, string>): string | undefined {
+  const says = statuses.find((s) => s.leader)?.node;
+  if (says) return says;
+  const named = new Map<string, number>();
+  for (const s of statuses) if (s.leaderId && s.leaderId !== '0') named.set(s.leaderId, (named.get(s.leaderId) ?? 0) + 1);
+  const top = [...named.entries()].sort((a, b) => b[1] - a[1])[0];
+  return top ? ids.get(top[0]) : undefined;
+}
+
+interface Watch { seen: DefragSeen; size: Map<string, number>; ids: Map<string, string>; leader?: string; polls: number }
+
+/**
+ * Watches the defrag of each member across the polls of one step (the exercise's `watch`, polled
+ * often enough, `poll: 200ms`, to see members one by one), and the leader at each poll: a member's
+ * defrag is judged against the leader at the poll before the one that saw it (when it began).
  */
 export const etcdDefragOrder: InvariantModule<Params> = {
   name: 'etcd.defragOrder',
-  summary: 'defrag one member at a time, followers first, the leader last (watched by each DB file shrinking)',
+  summary: 'defrag one member at a time, followers first, the leader last (watched by each DB file shrinking to its in-use size, against the leader of the time)',
   params: params as unknown as z.ZodType<Params>,
   requires: ['etcd'],
-  plan: () => ['etcdctl endpoint status on each member: the DB SIZE of each, the leader when the watch began'],
+  plan: () => ['etcdctl endpoint status on each member at every poll: DB SIZE and in use, IS LEADER'],
   async check(ctx, p) {
     const key = `etcd.defragOrder:${ctx.step ?? ''}`;
     const statuses = answered(await need(ctx.lab, 'etcd').statusAll(2_000));
-    let w = ctx.state.get(key) as { seen: DefragSeen; baseline: Map<string, number>; polls: number } | undefined;
-    if (!w) {
-      w = {
-        seen: { leader: statuses.find((s) => s.leader)?.node, members: statuses.map((s) => s.node), order: [] },
-        baseline: new Map(statuses.map((s) => [s.node, s.dbSize])), polls: 0,
-      };
-      ctx.state.set(key, w);
-    }
+    let w = ctx.state.get(key) as Watch | undefined;
+    if (!w) ctx.state.set(key, (w = { seen: { members: [], order: [] }, size: new Map(), ids: new Map(), polls: 0 }));
     w.polls++;
     for (const s of statuses) {
-      const before = w.baseline.get(s.node);
-      if (before !== undefined && s.dbSize <= before * (1 - p.shrink) && !w.seen.order.some((o) => o.node === s.node)) w.seen.order.push({ node: s.node, poll: w.polls });
+      w.ids.set(s.memberId, s.node);
+      if (!w.seen.members.includes(s.node)) w.seen.members.push(s.node);
     }
+    const leaderNow = leaderOf(statuses, w.ids);
+    for (const s of statuses) {
+      const before = w.size.get(s.node);
+      if (before !== undefined && looksDefragmented(before, s, p.free) && !w.seen.order.some((o) => o.node === s.node)) {
+        w.seen.order.push({ node: s.node, poll: w.polls, leader: w.leader ?? leaderNow });
+      }
+      w.size.set(s.node, s.dbSize);
+    }
+    if (leaderNow) w.leader = leaderNow;
     return defragOrderVerdict(w.seen);
   },
 };

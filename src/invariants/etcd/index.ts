@@ -12,9 +12,10 @@ import { snapshotValid } from './snapshot-valid.js';
 import { etcdClusterId } from './cluster-id.js';
 import { etcdRpo } from './rpo.js';
 import { etcdDefragOrder } from './defrag-order.js';
+import { etcdMemberId } from './member-id.js';
 
 /** etcd: quorum, leadership, data; maintenance and recovery. */
 export const invariants: InvariantModule[] = [
   etcdQuorum, etcdLeader, etcdWritable, etcdReadOnly, etcdInSync, etcdHashConsistent, etcdKey,
-  etcdAlarms, etcdDbSize, snapshotValid, etcdClusterId, etcdRpo, etcdDefragOrder,
+  etcdAlarms, etcdDbSize, snapshotValid, etcdClusterId, etcdRpo, etcdDefragOrder, etcdMemberId,
 ];

@@ -182,7 +182,12 @@ export class KindLab implements Lab {
     mkdirSync(this.env.stateDir, { recursive: true });
     const found = await this.discover();
     this.owned = existsSync(this.marker) && !whyNotOurs(readMarker(readFileSync(this.marker, 'utf8')), found);
-    await this.writeKubeconfig();
+    // kind reads the kubeconfig out of its first control-plane node: with that node stopped, a look at
+    // the lab (kdrill lab status, env) keeps the one written before instead of failing.
+    await this.writeKubeconfig().catch((err: unknown) => {
+      if (!existsSync(this.kubeconfig)) throw err;
+      this.env.log(`kind get kubeconfig failed (${errorMessage(err).split('\n')[0]}); using the kubeconfig written before: ${this.kubeconfig}`, 'warn');
+    });
     await this.readEtcdMembers();
     return `${found.length} nodes, ${this.owned ? 'made by kdrill' : 'not made by kdrill (never deleted by it)'}`;
   }

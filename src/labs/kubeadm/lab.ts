@@ -133,10 +133,14 @@ export class KubeadmLab implements Lab {
       this.etcdHosts.setUrl(h.name, config.clientURL);
     }
     if (this.spec.etcdAccess === 'auto') {
-      const first = this.etcd.members()[0];
-      const direct = first !== undefined && (await reachable(first.url));
-      await this.etcd.use(direct ? 'grpc' : 'exec');
-      this.env.log(direct ? `etcd: gRPC to each member's client URL (${first!.url} answers from here)` : `etcd: etcdctl in each member's etcd container (${first?.url ?? 'no member'} does not answer from here)`);
+      // Every member at once: one whose etcd is down (a drill left it stopped) says nothing about the route.
+      const urls = this.etcd.members().map((m) => m.url);
+      const answered = await Promise.all(urls.map((u) => reachable(u)));
+      const answering = urls.filter((_, i) => answered[i]);
+      await this.etcd.use(answering.length > 0 ? 'grpc' : 'exec');
+      this.env.log(answering.length > 0
+        ? `etcd: gRPC to each member's client URL (${answering.join(', ')} answer${answering.length === 1 ? 's' : ''} from here)`
+        : `etcd: etcdctl in each member's etcd container (no member's client URL answers from here: ${urls.join(', ') || 'no member'})`);
     }
     // Read once here (a missing cert fails lab up, not the first step); the gRPC clients reuse them.
     if (this.etcd.transport === 'grpc') await this.etcdSource.tls();

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { prettyCommand } from '../../exec/errors.js';
 import type { EtcdMemberHost, MemberChange, MemberConfig, RestoreOptions } from '../members.js';
 import type { NodeShell, ShellContext } from '../types.js';
 import { ETCD_DATA_DIR, etcdInNodeArgv, MANIFEST, PARKED } from '../kubeadm-layout.js';
 import { findEtcdPod } from './etcd-source.js';
+import { ManifestPods, POD_WAIT_MS } from './pods.js';
 
 /**
  * kubeadm's etcd members (kind's nodes and the user's kubeadm hosts alike): a static Pod from
@@ -31,7 +31,6 @@ export interface MemberMachine {
   /** Where to look by hand: `docker exec <container>`, `ssh cp2`. */
   where(node: string): string;
 }
-const POD_WAIT_MS = 90_000;
 
 interface Manifest {
   spec: {
@@ -83,7 +82,11 @@ export function reconfigured(m: Manifest, change: MemberChange): Manifest {
 }
 
 export class StaticPodMembers implements EtcdMemberHost {
-  constructor(private readonly machine: MemberMachine, private readonly shell: NodeShell) {}
+  private readonly pods: ManifestPods;
+
+  constructor(private readonly machine: MemberMachine, private readonly shell: NodeShell, podWaitMs = POD_WAIT_MS) {
+    this.pods = new ManifestPods(shell, podWaitMs);
+  }
 
   private nodeRunning(ctx: ShellContext, node: string): Promise<boolean> {
     return this.machine.running(ctx, node);
@@ -105,29 +108,16 @@ export class StaticPodMembers implements EtcdMemberHost {
     return (await this.shell.exec(ctx, node, ['test', '-f', PARKED], { timeoutMs: 15_000, allowFailure: true })).exitCode === 0;
   }
 
-  private async waitPod(ctx: ShellContext, node: string, up: boolean): Promise<void> {
-    const end = performance.now() + POD_WAIT_MS;
-    while ((await this.etcdContainer(ctx, node) !== undefined) !== up) {
-      if (performance.now() > end) throw new Error(`${node}: kubelet did not ${up ? 'start' : 'stop'} the etcd Pod within ${POD_WAIT_MS / 1000} s (${this.machine.where(node)} crictl ps -a --name etcd)`);
-      await delay(250, undefined, { signal: ctx.signal });
-    }
-  }
-
-  /** Moves the manifest out of kubelet's folder and waits until the Pod is gone. */
+  /** Moves the manifest out of kubelet's folder and waits until the Pod is gone (as staticpod.stop). */
   async stop(ctx: ShellContext, node: string): Promise<void> {
     await this.nodeUp(ctx, node);
-    if (!(await this.parked(ctx, node))) {
-      await this.shell.exec(ctx, node, ['mkdir', '-p', path.dirname(PARKED)]);
-      await this.shell.exec(ctx, node, ['mv', MANIFEST, PARKED]);
-    }
-    await this.waitPod(ctx, node, false);
+    await this.pods.stopPod(ctx, node, 'etcd');
   }
 
-  /** Moves the manifest back and waits until kubelet runs the Pod. */
+  /** Moves the manifest back and waits until kubelet runs the Pod (as staticpod.start). */
   async start(ctx: ShellContext, node: string): Promise<void> {
     await this.nodeUp(ctx, node);
-    if (await this.parked(ctx, node)) await this.shell.exec(ctx, node, ['mv', PARKED, MANIFEST]);
-    await this.waitPod(ctx, node, true);
+    await this.pods.startPod(ctx, node, 'etcd');
   }
 
   private async where(ctx: ShellContext, node: string): Promise<string> {

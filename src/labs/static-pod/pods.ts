@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { prettyCommand } from '../../exec/errors.js';
+import { errorMessage } from '../../engine/errors.js';
 import { findPodArgv, MANIFESTS_DIR, PARKED_DIR, parseContainerId } from '../kubeadm-layout.js';
 import { STATIC_PODS, type NodeShell, type ShellContext, type StaticPod, type StaticPods } from '../types.js';
 
@@ -74,11 +75,19 @@ export class ManifestPods implements StaticPods {
     await this.waitPod(ctx, node, pod, true);
   }
 
+  /** Polls until the Pod is (or is no longer) running; a crictl that fails meanwhile (containerd restarting) is asked again. */
   private async waitPod(ctx: ShellContext, node: string, pod: StaticPod, up: boolean): Promise<void> {
     const end = performance.now() + this.waitMs;
-    while ((await this.podRunning(ctx, node, pod)) !== up) {
+    for (let last = '';;) {
+      try {
+        if ((await this.podRunning(ctx, node, pod)) === up) return;
+        last = '';
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        last = `; last: ${errorMessage(err)}`;
+      }
       if (performance.now() > end) {
-        throw new Error(`${node}: kubelet did not ${up ? 'start' : 'stop'} the ${pod} Pod within ${this.waitMs / 1000} s (${prettyCommand(this.shell.argv(node, ['crictl', 'ps', '-a', '--name', pod]))})`);
+        throw new Error(`${node}: kubelet did not ${up ? 'start' : 'stop'} the ${pod} Pod within ${this.waitMs / 1000} s (${prettyCommand(this.shell.argv(node, ['crictl', 'ps', '-a', '--name', pod]))})${last}`);
       }
       await delay(250, undefined, { signal: ctx.signal });
     }

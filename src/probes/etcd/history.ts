@@ -7,9 +7,9 @@ import { parseDuration } from '../../drill/duration.js';
 import type { ProbeModule } from '../../engine/types.js';
 import { within, type EtcdClient } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
-import { lastRestore } from '../../clients/etcd/ledger.js';
+import { deletes, lastRestore, ledger, type DeleteRecord, type LedgerEntry } from '../../clients/etcd/ledger.js';
 import { checkHistory, type Operation } from '../../history/linearizable.js';
-import { seeded } from '../../history/search.js';
+import { seeded as seededRandom } from '../../history/search.js';
 
 const params = z.strictObject({
   writers: z.number().int().min(1).max(32).default(4).describe('Concurrent clients, each one operation at a time'),
@@ -51,7 +51,7 @@ export const etcdHistory: ProbeModule<Params> = {
       const client = `w${w}`;
       // Each client starts on its own member and moves to the next one after an error, like a client with several endpoints.
       let target = w % nodes.length;
-      const rand = p.seed === undefined ? Math.random : ((next) => () => next() / 2 ** 32)(seeded(p.seed * 33 + w));
+      const rand = p.seed === undefined ? Math.random : ((next) => () => next() / 2 ** 32)(seededRandom(p.seed * 33 + w));
       for (let seq = 1; !stopped; seq++) {
         const key = keyOf(Math.floor(rand() * p.keys));
         const isPut = rand() < 0.5;
@@ -78,22 +78,59 @@ export const etcdHistory: ProbeModule<Params> = {
       async stop() {
         stopped = true;
         await Promise.all(running);
-        const final = await finalReads(clients, nodes, Array.from({ length: p.keys }, (_, i) => keyOf(i)), parseDuration(p.checkBudget)!);
+        // The drill's own writes (etcd.seed) and deletes are checked with the probe's: after a
+        // restore, the seeded keys written after the snapshot are the RPO etcd.rpo counts.
+        const drillOps = drillOperations(ledger(ctx.state), deletes(ctx.state));
+        const drillKeys = [...new Set(drillOps.map((o) => o.key))];
+        const final = await finalReads(clients, nodes, [...Array.from({ length: p.keys }, (_, i) => keyOf(i)), ...drillKeys], parseDuration(p.checkBudget)!);
         for (const c of clients.values()) c.close();
-        await writeFile(path.join(ctx.runDir, 'history.jsonl'), history.map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
+        await writeFile(path.join(ctx.runDir, 'history.jsonl'), [...history, ...drillOps].map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
         // A snapshot restore during the drill: the writes acknowledged after the snapshot are its RPO.
         const r = lastRestore(ctx.state);
         const restore = r?.startMs !== undefined && r.endMs !== undefined ? { revision: r.snapshotRevision, start: r.startMs, end: r.endMs } : undefined;
-        const verdict = checkHistory(history, { final, restore, budgetMs: parseDuration(p.checkBudget)! });
-        if (verdict.rpo) ctx.measure('rpo.historyWrites', verdict.rpo.writes.length, 'writes');
+        // What the check needs besides the operations, so that `kdrill check-history <run dir>` redoes it.
+        await writeFile(path.join(ctx.runDir, HISTORY_CHECK_FILE), `${JSON.stringify({ final: Object.fromEntries(final), ...(restore ? { restore } : {}), budgetMs: parseDuration(p.checkBudget)! }, null, 2)}\n`);
+        const verdict = checkHistory([...history, ...drillOps], { final, restore, budgetMs: parseDuration(p.checkBudget)! });
+        const lines = [...verdict.lines];
+        if (verdict.rpo) {
+          const seeded = verdict.rpo.writes.filter((o) => o.client === SEED).length;
+          ctx.measure('rpo.historyWrites', verdict.rpo.writes.length, 'writes');
+          ctx.measure('rpo.seededWrites', seeded, 'writes');
+          lines.push(`of the RPO: ${seeded} by etcd.seed (the keys etcd.rpo counts), ${verdict.rpo.writes.length - seeded} by this probe's clients`);
+        }
         const acked = history.filter((o) => o.op === 'put' && o.outcome === 'ok').length;
-        const message = `${history.length} operations (${acked} acknowledged writes) by ${p.writers} clients on ${p.keys} keys: ${verdict.lines.join('\n')}`;
+        const message = `${history.length} operations (${acked} acknowledged writes) by ${p.writers} clients on ${p.keys} keys` +
+          `${drillOps.length ? `, with the drill's ${drillOps.length} writes and deletes of ${drillKeys.length} keys` : ''}: ${lines.join('\n')}`;
         ctx.events.emit({ type: 'probe.summary', probe: 'etcd.history', ok: verdict.ok, message, windows: [], perStep: [] });
         return { ok: verdict.ok, message, expected: 'linearizable, 0 acknowledged writes lost', observed: verdict.lines[0] };
       },
     };
   },
 };
+
+const SEED = 'etcd.seed';
+/** Beside history.jsonl: the final reads, the restore window and the budget of the check. */
+export const HISTORY_CHECK_FILE = 'history-check.json';
+
+/**
+ * The drill's acknowledged writes (etcd.seed, with their times) and deletes as operations: a delete
+ * is a write of the empty value on every seeded key it covers.
+ */
+export function drillOperations(entries: readonly LedgerEntry[], deleted: readonly DeleteRecord[]): Operation[] {
+  const ops: Operation[] = [];
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.value === undefined || e.call === undefined || e.return === undefined) continue;
+    keys.add(e.key);
+    ops.push({ client: SEED, key: e.key, op: 'put', value: e.value, call: e.call, return: e.return, outcome: 'ok', revision: e.revision });
+  }
+  for (const d of deleted) {
+    for (const key of keys) {
+      if (d.prefix ? key.startsWith(d.key) : key === d.key) ops.push({ client: 'etcd.delete', key, op: 'put', value: null, call: d.call, return: d.return, outcome: 'ok' });
+    }
+  }
+  return ops;
+}
 
 /** Each key read once the drill is over, from the first member that answers (a linearizable read). */
 async function finalReads(clients: Map<string, EtcdClient>, nodes: string[], keys: string[], budgetMs: number): Promise<Map<string, string | null>> {

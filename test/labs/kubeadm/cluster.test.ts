@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../../../src/exec/errors.js';
 import { CommandRunner } from '../../../src/exec/runner.js';
 import { readInventory, type Inventory } from '../../../src/labs/kubeadm/inventory.js';
+import { labProviders } from '../../../src/labs/registry.js';
+import { need } from '../../../src/labs/types.js';
 import { SshShell, type SshHost } from '../../../src/labs/kubeadm/ssh.js';
 import type { ShellContext } from '../../../src/labs/types.js';
 import { docker, dockerQuiet } from '../helpers.js';
@@ -165,6 +167,33 @@ describe.skipIf(!hasImage && !process.env.CI)('kubeadm test hosts (scripts/kubea
     expect(await running('cp1', 'etcd')).toBe(etcd);
     expect((await on('cp1', 'mv', '/etc/kubernetes/kube-apiserver.yaml', APISERVER)).exitCode).toBe(0);
     await until('kube-apiserver running again on cp1', async () => (await readyz('cp1')) === 'ok');
+  });
+
+  // etcdAccess: auto decides between gRPC and etcdctl in the nodes by whether a member's client URL
+  // answers from here. A drill that left the first member's etcd stopped says nothing about the route.
+  it('etcdAccess auto, with cp1\'s etcd stopped at lab up: gRPC all the same (cp2 and cp3 answer)', async () => {
+    // Parked where kdrill parks it (a drill killed with SIGKILL while the member was stopped).
+    const ETCD = '/etc/kubernetes/manifests/etcd.yaml';
+    const PARKED = '/etc/kubernetes/kdrill-stopped/etcd.yaml';
+    expect((await on('cp1', 'mkdir', '-p', '/etc/kubernetes/kdrill-stopped')).exitCode).toBe(0);
+    expect((await on('cp1', 'mv', ETCD, PARKED)).exitCode).toBe(0);
+    await until('etcd stopped on cp1', async () => (await running('cp1', 'etcd')) === '');
+    const logs: string[] = [];
+    const state = mkdtempSync(path.join(tmpdir(), 'kdrill-auto-'));
+    const k = labProviders.kubeadm!.create({ provider: 'kubeadm', inventory: lab.inventory, transport: 'ssh', etcdAccess: 'auto' },
+      { runner: new CommandRunner(), signal: new AbortController().signal, log: (m) => logs.push(m), drillDir: state, stateDir: state });
+    try {
+      await k.up();
+      expect(logs.find((l) => l.startsWith('etcd: '))).toMatch(/^etcd: gRPC to each member's client URL \(https:\/\/[\d.]+:2379, https:\/\/[\d.]+:2379 answer from here\)$/);
+      const status = await need(k, 'etcd').statusAll(2_000);
+      expect(status.filter((s) => s.ok).length).toBe(2);
+    } finally {
+      await k.close?.();
+      rmSync(state, { recursive: true, force: true });
+      await on('cp1', 'mv', PARKED, ETCD);
+      await until('etcd running on cp1', async () => (await running('cp1', 'etcd')) !== '');
+      await until('3 of 3 healthy', async () => (await health()).healthy === 3);
+    }
   });
 
   it('down removes the lab\'s containers, network and folder, and nothing of another lab', async () => {
