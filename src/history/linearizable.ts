@@ -8,6 +8,8 @@ export { describeOperation } from './operation.js';
 export interface CheckOptions {
   /** Time for the whole check, the shrinking included (default 10 s). Past it, keys left are `unknown`. */
   budgetMs?: number;
+  /** The value of each key before the history began (a key not in it: absent). */
+  initial?: ReadonlyMap<string, string | null>;
   /** The value of each key read once the drill is over (null: the key is absent). */
   final?: ReadonlyMap<string, string | null>;
   /** An `etcd.snapshot.restore` of a snapshot at `revision`: the members stopped from `start` on, healthy again at `end` (monotonic ms). */
@@ -60,7 +62,8 @@ export function checkHistory(history: readonly Operation[], options: CheckOption
   const happened = history.filter((o) => o.outcome !== 'failed' && !(o.op === 'get' && o.outcome === 'unknown'));
   const epochs: { ops: Operation[]; initial: (key: string) => string | null }[] = [];
   const rpoWrites: Operation[] = [];
-  if (!restore) epochs.push({ ops: happened, initial: () => null });
+  const first = (key: string): string | null => options.initial?.get(key) ?? null;
+  if (!restore) epochs.push({ ops: happened, initial: first });
   else {
     const before: Operation[] = [];
     const after: Operation[] = [];
@@ -79,7 +82,7 @@ export function checkHistory(history: readonly Operation[], options: CheckOption
       if (o.revision > restore.revision) rpoWrites.push(o);
       else if ((snapshot.get(o.key)?.revision ?? -1) < o.revision) snapshot.set(o.key, o);
     }
-    epochs.push({ ops: before, initial: () => null }, { ops: after, initial: (k) => snapshot.get(k)?.value ?? null });
+    epochs.push({ ops: before, initial: first }, { ops: after, initial: (k) => snapshot.get(k)?.value ?? first(k) });
   }
 
   const keys = new Set(happened.map((o) => o.key));

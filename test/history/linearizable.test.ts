@@ -121,6 +121,22 @@ describe('checkHistory: acknowledged writes readable at the end', () => {
   });
 });
 
+describe('checkHistory: keys with a value before the history began (a kept lab)', () => {
+  const history = [get('a', 'old', 0, 10), put('b', 'v1', 20, 30), get('a', 'v1', 40, 50)];
+
+  it('a read of the key\'s first value is legal when that value is given as its initial one', () => {
+    expect(checkHistory(history, { initial: new Map([['k', 'old']]) }).result).toBe('linearizable');
+  });
+
+  it('without it, the same read is a value from nowhere', () => {
+    expect(checkHistory(history).result).toBe('illegal');
+  });
+
+  it('the initial value read after an acknowledged write: stale', () => {
+    expect(checkHistory([...history, get('a', 'old', 60, 70)], { initial: new Map([['k', 'old']]) }).result).toBe('illegal');
+  });
+});
+
 describe('checkHistory: after a snapshot restore', () => {
   const history = [
     put('a', 'v1', 0, 10, { revision: 5 }),

@@ -25,6 +25,7 @@ const operation = z.object({
   revision: z.number().optional(),
 });
 const checkFile = z.object({
+  initial: z.record(z.string(), z.string().nullable()).optional(),
   final: z.record(z.string(), z.string().nullable()),
   restore: z.object({ revision: z.number(), start: z.number(), end: z.number() }).optional(),
   budgetMs: z.number().positive().optional(),
@@ -51,7 +52,7 @@ export async function checkHistoryCommand(target: string, flags: CheckHistoryFla
   if (!saved.success) throw new UsageError(`${checkPath}: ${saved.error.issues[0]?.path.join('.')} ${saved.error.issues[0]?.message}`);
   const budgetMs = flags.budget ? parseDuration(flags.budget) : saved.data.budgetMs;
   if (flags.budget && !budgetMs) throw new UsageError(`--budget ${flags.budget}: not a duration (e.g. 30s, 2m)`);
-  const verdict = checkHistory(history, { final: new Map(Object.entries(saved.data.final)), restore: saved.data.restore, budgetMs });
+  const verdict = checkHistory(history, { initial: new Map(Object.entries(saved.data.initial ?? {})), final: new Map(Object.entries(saved.data.final)), restore: saved.data.restore, budgetMs });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ok: verdict.ok, result: verdict.result, operations: verdict.operations, keys: verdict.keys, lost: verdict.lost.length, survived: verdict.survived.length, rpo: verdict.rpo?.writes.length, lines: verdict.lines }, null, 2)}\n`);
   } else {

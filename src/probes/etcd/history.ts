@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -45,6 +46,16 @@ export const etcdHistory: ProbeModule<Params> = {
     const history: Operation[] = [];
     const now = (): number => ctx.events.now();
     const keyOf = (i: number): string => `${p.prefix}${i % p.keys}`;
+    const keys = Array.from({ length: p.keys }, (_, i) => keyOf(i));
+    // A kept lab holds the keys an earlier run left: their values are each key's first value, and this
+    // run's values carry a mark of their own, so that a read names one write of this run or that value.
+    const initial = await finalReads(clients, nodes, keys, INITIAL_READ_MS);
+    const missing = keys.filter((k) => !initial.has(k));
+    if (missing.length) {
+      for (const c of clients.values()) c.close();
+      throw new Error(`etcd.history: cannot read ${missing.join(', ')} before the drill (no member answered within ${INITIAL_READ_MS / 1000} s): the history would have no known start`);
+    }
+    const mark = randomBytes(3).toString('hex');
     let stopped = false;
 
     const writer = async (w: number): Promise<void> => {
@@ -56,7 +67,7 @@ export const etcdHistory: ProbeModule<Params> = {
         const key = keyOf(Math.floor(rand() * p.keys));
         const isPut = rand() < 0.5;
         const etcd3 = clients.get(nodes[target]!)!;
-        const op: Operation = { client, key, op: isPut ? 'put' : 'get', value: isPut ? `${client}-${seq}` : null, call: now(), return: Infinity, outcome: 'unknown' };
+        const op: Operation = { client, key, op: isPut ? 'put' : 'get', value: isPut ? `${mark}-${client}-${seq}` : null, call: now(), return: Infinity, outcome: 'unknown' };
         history.push(op);
         try {
           if (isPut) {
@@ -82,15 +93,15 @@ export const etcdHistory: ProbeModule<Params> = {
         // restore, the seeded keys written after the snapshot are the RPO etcd.rpo counts.
         const drillOps = drillOperations(ledger(ctx.state), deletes(ctx.state));
         const drillKeys = [...new Set(drillOps.map((o) => o.key))];
-        const final = await finalReads(clients, nodes, [...Array.from({ length: p.keys }, (_, i) => keyOf(i)), ...drillKeys], parseDuration(p.checkBudget)!);
+        const final = await finalReads(clients, nodes, [...keys, ...drillKeys], parseDuration(p.checkBudget)!);
         for (const c of clients.values()) c.close();
         await writeFile(path.join(ctx.runDir, 'history.jsonl'), [...history, ...drillOps].map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
         // A snapshot restore during the drill: the writes acknowledged after the snapshot are its RPO.
         const r = lastRestore(ctx.state);
         const restore = r?.startMs !== undefined && r.endMs !== undefined ? { revision: r.snapshotRevision, start: r.startMs, end: r.endMs } : undefined;
         // What the check needs besides the operations, so that `kdrill check-history <run dir>` redoes it.
-        await writeFile(path.join(ctx.runDir, HISTORY_CHECK_FILE), `${JSON.stringify({ final: Object.fromEntries(final), ...(restore ? { restore } : {}), budgetMs: parseDuration(p.checkBudget)! }, null, 2)}\n`);
-        const verdict = checkHistory([...history, ...drillOps], { final, restore, budgetMs: parseDuration(p.checkBudget)! });
+        await writeFile(path.join(ctx.runDir, HISTORY_CHECK_FILE), `${JSON.stringify({ initial: Object.fromEntries(initial), final: Object.fromEntries(final), ...(restore ? { restore } : {}), budgetMs: parseDuration(p.checkBudget)! }, null, 2)}\n`);
+        const verdict = checkHistory([...history, ...drillOps], { initial, final, restore, budgetMs: parseDuration(p.checkBudget)! });
         const lines = [...verdict.lines];
         if (verdict.rpo) {
           const seeded = verdict.rpo.writes.filter((o) => o.client === SEED).length;
@@ -109,6 +120,7 @@ export const etcdHistory: ProbeModule<Params> = {
 };
 
 const SEED = 'etcd.seed';
+const INITIAL_READ_MS = 10_000;
 /** Beside history.jsonl: the final reads, the restore window and the budget of the check. */
 export const HISTORY_CHECK_FILE = 'history-check.json';
 
