@@ -24,3 +24,9 @@ export function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
+
+/** How the run came by its lab: made it, adopted one an earlier run left (its own now), or used one it does not own. */
+export function labOrigin(lab: { created: boolean; adopted?: string }, esc: (s: string) => string): string {
+  if (lab.adopted) return `adopted (${esc(lab.adopted)})`;
+  return lab.created ? 'created by this run' : 'reused';
+}

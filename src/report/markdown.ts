@@ -1,5 +1,5 @@
 import { showControls } from './escape.js';
-import { displayPath, fmtMeasure, fmtMs, statusWord } from './format.js';
+import { displayPath, fmtMeasure, fmtMs, labOrigin, statusWord } from './format.js';
 import type { RunReport, StepReport } from './types.js';
 
 /**
@@ -79,7 +79,7 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   if (r.exitCode !== undefined) out.push(`| Exit code | ${r.exitCode} |`);
   if (r.lab) {
     const fate = r.lab.removed ? 'removed' : r.lab.downReason ? `kept (${r.lab.downReason})` : 'still up';
-    out.push(`| Lab | ${cell(`${text(r.lab.provider)} "${text(r.lab.name)}", ${r.lab.created ? 'created by this run' : 'reused'}, ${text(fate)}${r.lab.invalidated ? ', INVALIDATED' : ''}`)} |`);
+    out.push(`| Lab | ${cell(`${text(r.lab.provider)} "${text(r.lab.name)}", ${labOrigin(r.lab, text)}, ${text(fate)}${r.lab.invalidated ? ', INVALIDATED' : ''}`)} |`);
   }
   const params = Object.entries(r.params);
   if (params.length) out.push(`| Params | ${params.map(([k, v]) => cell(code(`${k}=${v}`))).join(' ')} |`);
@@ -149,3 +149,4 @@ export function renderMarkdown(r: RunReport, o: MarkdownOptions = {}): string {
   if (own.length) out.push('---', '', `<sub>kdrill itself: ${own.map((m) => `${m.name === 'kdrill.cpu' ? 'CPU' : 'busy'} ${text(fmtMeasure(m.value, m.unit))}`).join(', ')}</sub>`, '');
   return `${out.join('\n').trimEnd()}\n`;
 }
+

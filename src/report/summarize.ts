@@ -36,7 +36,7 @@ export function summarize(events: readonly DrillEvent[]): RunReport {
         outline = e.outline;
         break;
       case 'lab.up':
-        r.lab = { provider: e.provider, name: e.name, created: e.created, nodes: e.nodes };
+        r.lab = { provider: e.provider, name: e.name, created: e.created, ...(e.adopted ? { adopted: e.adopted } : {}), nodes: e.nodes };
         break;
       case 'lab.down':
         r.lab ??= { provider: e.provider, name: e.name, created: false, nodes: [] };

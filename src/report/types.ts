@@ -147,7 +147,7 @@ export interface RunReport {
   endedAt?: string;
   durationMs: number;
   params: Record<string, string>;
-  lab?: { provider: string; name: string; created: boolean; removed?: boolean; nodes: string[]; downReason?: string; invalidated?: boolean };
+  lab?: { provider: string; name: string; created: boolean; adopted?: string; removed?: boolean; nodes: string[]; downReason?: string; invalidated?: boolean };
   steps: StepReport[];
   failures: FailureReport[];
   measures: MeasureReport[];

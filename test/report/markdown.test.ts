@@ -15,6 +15,13 @@ describe('summary.md', () => {
     expect(text).not.toMatch(/[\u{1F300}-\u{1FAFF}\u2705\u274C]/u);
   });
 
+  it('a lab an earlier run left, adopted: said so, not "created by this run"', () => {
+    const events = passedRun().map((e) => (e.type === 'lab.up' ? { ...e, adopted: 'left by an earlier run: 3 of 3 members running' } : e));
+    const text = md(events);
+    expect(text).toContain('etcd "lab1", adopted (left by an earlier run: 3 of 3 members running), removed');
+    expect(text).not.toContain('created by this run');
+  });
+
   it('a steps table row per step: phase, step, status, duration, checks', () => {
     const rows = md(failedExpectationRun()).split('\n').filter((l) => l.startsWith('| steps') || l.startsWith('| restore'));
     expect(rows).toEqual([

@@ -1,6 +1,6 @@
 import type { DrillEvent } from '../../engine/events.js';
 import { commandsByStep } from '../commands.js';
-import { displayPath, fmtMeasure, fmtMs } from '../format.js';
+import { displayPath, fmtMeasure, fmtMs, labOrigin } from '../format.js';
 import { html } from '../html-text.js';
 import type { RunReport, StepReport } from '../types.js';
 import { commandsHtml, stepHtml } from './steps.js';
@@ -103,7 +103,7 @@ function factsHtml(r: RunReport, cwd: string): string {
   if (r.lab) {
     const fate = r.lab.removed ? 'removed' : r.lab.downReason ? `kept (${r.lab.downReason})` : 'still up';
     const nodes = r.lab.nodes.length ? `; nodes: ${r.lab.nodes.map((n) => `<code>${html(n)}</code>`).join(', ')}` : '';
-    rows.push(['Lab', `${html(r.lab.provider)} “${html(r.lab.name)}”, ${r.lab.created ? 'created by this run' : 'reused'}, ${html(fate)}${r.lab.invalidated ? ', <strong>INVALIDATED</strong>' : ''}${nodes}`]);
+    rows.push(['Lab', `${html(r.lab.provider)} “${html(r.lab.name)}”, ${labOrigin(r.lab, html)}, ${html(fate)}${r.lab.invalidated ? ', <strong>INVALIDATED</strong>' : ''}${nodes}`]);
   }
   if (r.startedAt) rows.push(['Started', html(r.startedAt)]);
   if (r.endedAt) rows.push(['Ended', html(r.endedAt)]);
