@@ -6,11 +6,12 @@ import { defineConfig } from 'vitest/config';
 // runs three queues side by side, each its own vitest process (a vitest process has one pool), since
 // the machine mostly waits on docker and etcd during them:
 //   unit, then lab      the etcd lab and everything without a lab of its own
-//   kind                the kind stand-in's kind-shaped clusters (kind CLI TEST DOUBLE), and every
-//                       etcd drill run twice on a kept lab (run-drills: long, so it runs here)
+//   kind                the kind stand-in's kind-shaped clusters (kind CLI TEST DOUBLE), every
+//                       etcd drill run twice on a kept lab (run-drills) and the 20-round campaign
+//                       (long, so they run here)
 //   kubeadm             the kubeadm test hosts (real sshd and etcd), the history probe's drills and
 //                       the exercises (balance)
-const kind = ['test/labs/kind/*.test.ts', 'test/drills/run-drills.test.ts'];
+const kind = ['test/labs/kind/*.test.ts', 'test/drills/run-drills.test.ts', 'test/drills/campaign.test.ts'];
 const kubeadm = ['test/labs/kubeadm/*.test.ts', 'test/probes/etcd/history-drill.test.ts', 'test/drills/exercise-*.test.ts'];
 const lab = ['test/labs/**', 'test/clients/**', 'test/actions/**', 'test/invariants/etcd/**', 'test/probes/**', 'test/ops/**', 'test/drills/**', 'test/soak/**'];
 const oneAtATime = { testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false, maxWorkers: 1 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: vitest's four projects (vitest.config.ts), as three queues side by side:
 //   unit, then lab (real docker / etcd / PostgreSQL, one file at a time)
-//   kind (the kind stand-in's kind-shaped clusters, and run-drills, one file at a time)
+//   kind (the kind stand-in's kind-shaped clusters, run-drills and the campaign, one file at a time)
 //   kubeadm (the kubeadm test hosts, one file at a time)
 // The machine mostly waits on docker and etcd during the lab tests (measured: 3.7 min of CPU in a
 // 13 min run; 4.5 min of CPU in an 11.5 min run with two queues), so the queues run side by side. Arguments go to every

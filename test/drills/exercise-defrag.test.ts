@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
-import { journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { interruptIfRunning, journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
 
 /**
  * The test plays the student in drills/exercises/defrag-safely.yaml, once wrongly (the leader first:
@@ -36,6 +36,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function play(name: string, order: (leader: string) => string[]) {
   const reports = path.join(dir, name);
   const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+  onTestFinished(() => interruptIfRunning(run));
   await waitForJournal(reports, (ev) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise'), 30_000);
   await pause(500);
   for (const n of order(leaderNode())) {

@@ -1,9 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
-import { bin, journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
 
 /**
  * Giving up an exercise, for real, on a lab held by `kdrill lab up` (so that what the restore left
@@ -63,6 +63,7 @@ describe('exercise: give up, or Ctrl-C', () => {
     expect((await runKdrill(['lab', 'up', file], env)).code).toBe(0);
     const reports = path.join(dir, 'gave-up');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, exerciseStarted, 90_000);
     expect(run.output()).toContain('Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up');
     await new Promise((r) => setTimeout(r, 1_500));

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
-import { bin, journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, root, spawnKdrill, tempDir, untilOutput, waitForJournal } from '../helpers/kdrill.js';
 
 /**
  * The test plays the student in drills/exercises/member-replace-by-hand.yaml. Once kdrill has wiped
@@ -47,8 +47,9 @@ describe('exercise: replace a dead member by hand', () => {
     const file = drillFile('member-replace.yaml');
     const reports = path.join(dir, 'runs');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, exerciseStarted, 90_000);
-    expect(run.output()).toContain('YOUR TURN:');
+    await untilOutput(run, 'YOUR TURN:');
     await new Promise((r) => setTimeout(r, 2_000));
     expect(journalOf(reports).events.some((e) => e.type === 'step.end' && e.name === 'replace the dead member (your turn)')).toBe(false);
 
@@ -90,10 +91,11 @@ describe('exercise: replace a dead member by hand', () => {
   });
 
   it('the wrong repair (docker start on the empty data dir, no member remove/add) never passes; the restore replaces the member', async () => {
-    const file = drillFile('member-replace-wrong.yaml', '25s');
+    const file = drillFile('member-replace-wrong.yaml', '12s');
     expect(spawnSync(process.execPath, [bin, 'lab', 'up', file], { encoding: 'utf8', env: { ...process.env, ...env } }).status).toBe(0);
     const reports = path.join(dir, 'wrong');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, exerciseStarted, 90_000);
     docker('start', node);
     const r = await run.done;
@@ -117,6 +119,7 @@ describe('exercise: replace a dead member by hand', () => {
     expect(spawnSync(process.execPath, [bin, 'lab', 'up', file], { encoding: 'utf8', env: { ...process.env, ...env } }).status).toBe(0);
     const reports = path.join(dir, 'half');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, exerciseStarted, 90_000);
     bash([
       'set -euo pipefail',

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
-import { bin, journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, root, spawnKdrill, tempDir, untilOutput, waitForJournal } from '../helpers/kdrill.js';
 
 /**
  * The test plays the student in drills/exercises/nospace-by-hand.yaml: once kdrill has raised NOSPACE
@@ -32,8 +32,9 @@ describe('exercise: NOSPACE recovered by hand', () => {
   it('A-C-D-D in bash while kdrill waits: the exercise passes with the time to fix', async () => {
     const reports = path.join(dir, 'runs');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, (ev) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise'), 90_000);
-    expect(run.output()).toContain('YOUR TURN:');
+    await untilOutput(run, 'YOUR TURN:');
     // kdrill waits for the student: 3 s later (3 polls) the exercise has not ended by itself.
     await new Promise((r) => setTimeout(r, 3_000));
     expect(journalOf(reports).events.some((e) => e.type === 'step.end' && e.name === 'recover from NOSPACE (your turn)')).toBe(false);

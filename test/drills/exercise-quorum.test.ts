@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseDocument } from 'yaml';
-import { journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { interruptIfRunning, journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
 
 /** The student of drills/exercises/quorum-back.yaml: one `docker start` brings quorum back; the exercise passes. */
 const lab = `kdt7-exq-${process.pid % 10000}`;
@@ -25,6 +25,7 @@ describe('exercise: quorum back', () => {
   it('waits while quorum is lost; one member started by hand makes it pass', async () => {
     const reports = path.join(dir, 'runs');
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
+    onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, (ev) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise'), 30_000);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(journalOf(reports).events.some((e) => e.type === 'step.end' && e.name === 'bring quorum back (your turn)')).toBe(false);

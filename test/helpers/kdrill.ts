@@ -38,6 +38,27 @@ export function spawnKdrill(args: string[], env: Record<string, string> = {}, as
   return { child, done, output: () => stdout + stderr };
 }
 
+/** Resolves once the run printed `text` (its stdout and stderr arrive a little after the journal's events). */
+export async function untilOutput(run: { output: () => string }, text: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!run.output().includes(text)) {
+    if (Date.now() > end) throw new Error(`the run did not print ${JSON.stringify(text)} within ${timeoutMs} ms:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * For onTestFinished: a run a failed test left waiting (an exercise waits for its student forever) is
+ * interrupted, so its restore runs and its lab lock goes before the next test; SIGKILL after 90 s.
+ */
+export async function interruptIfRunning(run: { child: ChildProcess; done: Promise<Done> }): Promise<void> {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+  run.child.kill('SIGINT');
+  const killer = setTimeout(() => run.child.kill('SIGKILL'), 90_000);
+  await run.done;
+  clearTimeout(killer);
+}
+
 export function runKdrill(args: string[], env?: Record<string, string>, as?: RunAs): Promise<Done> {
   return spawnKdrill(args, env, as).done;
 }

@@ -104,7 +104,9 @@ export async function openPage(chromium: string, file: string): Promise<Page> {
       }
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes (network service, renderers) may still write their cache for a
+      // moment after the browser exited: ENOTEMPTY once in CI. rmSync retries on it.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
