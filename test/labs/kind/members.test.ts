@@ -10,12 +10,10 @@ import { KindLab } from '../../../src/labs/kind/lab.js';
 import { kindProvider } from '../../../src/labs/kind/provider.js';
 import { flag, manifestConfig, MANIFEST, PARKED, reconfigured, withFlag } from '../../../src/labs/static-pod/members.js';
 import { memberReplace } from '../../../src/actions/etcd/member-replace.js';
-import { snapshotRestore } from '../../../src/actions/etcd/snapshot-restore.js';
 import { snapshotSave } from '../../../src/actions/etcd/snapshot-save.js';
 import { seed } from '../../../src/actions/etcd/seed.js';
 import { etcdClusterId } from '../../../src/invariants/etcd/cluster-id.js';
 import { etcdQuorum } from '../../../src/invariants/etcd/quorum.js';
-import { etcdRpo } from '../../../src/invariants/etcd/rpo.js';
 import { etcdKey } from '../../../src/invariants/etcd/key.js';
 import { etcdHashConsistent } from '../../../src/invariants/etcd/hash-consistent.js';
 import { snapshotValid } from '../../../src/invariants/etcd/snapshot-valid.js';
@@ -27,7 +25,8 @@ import {
  * Member recovery on kind, kubeadm's way (src/labs/kind/members.ts): the etcd static Pod's manifest
  * moved out and back, the etcd-data hostPath pointed at a fresh folder, the cluster's own etcdctl
  * for the restore. Real etcd in kind-shaped nodes; kind, kubelet and crictl are TEST DOUBLES
- * (test/fakes/kind, scripts/kind-node).
+ * (test/fakes/kind, scripts/kind-node). The full restore on kind is the full-restore drill's, in
+ * kind-drills.test.ts (the tool it picks, no image pulled, the manifests moved).
  */
 describe('kind manifest edits (pure)', () => {
   const m = {
@@ -131,25 +130,5 @@ describe.skipIf(skipKindStandIn)('kind member recovery through the static Pod, o
     expect(manifest).toMatch(/path: \/var\/lib\/etcd$/m);
     expect((await etcdClusterId.check(ctx(), { changed: false })).ok).toBe(true);
     expect((await etcdQuorum.check(ctx(), etcdQuorum.params.parse({ healthy: 3 }))).ok).toBe(true);
-  });
-
-  it('restores every member from one snapshot with the etcdctl the node has: a new cluster ID, the RPO counted', async () => {
-    const file = path.join(runDir, 'snap.db');
-    await seed.run(ctx('seed'), seed.params.parse({ prefix: '/kind/before/', count: 10 }));
-    await snapshotSave.run(ctx('save'), snapshotSave.params.parse({ file }));
-    await seed.run(ctx('after'), seed.params.parse({ prefix: '/kind/after/', count: 4 }));
-    docker('kill', '--signal', 'KILL', `${cluster}-control-plane2`);
-    docker('kill', '--signal', 'KILL', node3());
-    commands.length = 0;
-    const r = await snapshotRestore.run(ctx('restore'), snapshotRestore.params.parse({ file, healthTimeout: 90_000 }));
-    expect(r?.output).toMatch(/3 members restored .* into \/var\/lib\/etcd-restored-/);
-    expect(commands.some((c) => c[1] === 'run' || c[1] === 'pull')).toBe(false);
-    // The stand-in's nodes have etcdctl on the node itself (its kubelet double runs etcd as a node
-    // process), so the host's etcdctl restores; a real kind node has none and the Pod's is used
-    // (test/labs/static-pod-restore.test.ts picks the tool against a scripted shell).
-    expect(r?.output).toMatch(/restored with etcdctl on the host \(control-plane, control-plane2, control-plane3\)/);
-    expect(commands.some((c) => c[1] === 'exec' && c[3] === 'etcdctl' && c.includes('restore'))).toBe(true);
-    expect((await etcdClusterId.check(ctx(), { changed: true })).ok).toBe(true);
-    expect((await etcdRpo.check(ctx(), { lostKeys: 4 })).ok).toBe(true);
   });
 });
