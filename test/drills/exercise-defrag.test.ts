@@ -1,22 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseDocument } from 'yaml';
-import { interruptIfRunning, journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { interruptIfRunning, journalOf, spawnKdrill, waitForJournal } from '../helpers/kdrill.js';
+import { exerciseLab } from '../helpers/exercise-lab.js';
 
 /**
  * The test plays the student in drills/exercises/defrag-safely.yaml, once wrongly (the leader first:
  * the exercise fails and says why, in the chapter's words) and once rightly (followers first, the
  * leader last, one at a time: it passes with its time to fix).
  */
-const lab = `kdt7-exd-${process.pid % 10000}`;
-const dir = tempDir('kdrill-exercise-defrag-');
-const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
-const file = path.join(dir, 'defrag-safely.yaml');
-const doc = parseDocument(readFileSync(path.join(root, 'drills/exercises/defrag-safely.yaml'), 'utf8'));
-doc.setIn(['lab', 'name'], lab);
-writeFileSync(file, doc.toString());
+const ex = exerciseLab('drills/exercises/defrag-safely.yaml', 'kdt7-exd');
+const { lab, dir, env, file } = ex;
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const nodes = ['control-plane', 'control-plane2', 'control-plane3'].map((n) => `${lab}-${n}`);
@@ -48,11 +42,7 @@ async function play(name: string, order: (leader: string) => string[]) {
 }
 
 describe('exercise: defragment safely', () => {
-  afterAll(() => {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
-  });
+  afterAll(ex.removeLab);
 
   it('the leader first: the exercise fails and says what was wrong', async () => {
     let leader = '';

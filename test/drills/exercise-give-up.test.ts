@@ -1,9 +1,8 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseDocument } from 'yaml';
-import { bin, interruptIfRunning, journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, runKdrill, spawnKdrill, waitForJournal } from '../helpers/kdrill.js';
+import { exerciseLab } from '../helpers/exercise-lab.js';
 
 /**
  * Giving up an exercise, for real, on a lab held by `kdrill lab up` (so that what the restore left
@@ -12,13 +11,8 @@ import { bin, interruptIfRunning, journalOf, root, runKdrill, spawnKdrill, tempD
  * process ends it as given up (exit 1, the journal says gave up, not interrupted), the restore
  * replaces the member, the lab is whole after. Ctrl-C in the run still means interrupted (130).
  */
-const lab = `kdt-exg-${process.pid % 10000}`;
-const dir = tempDir('kdrill-exercise-giveup-');
-const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
-const file = path.join(dir, 'member-replace.yaml');
-const doc = parseDocument(readFileSync(path.join(root, 'drills/exercises/member-replace-by-hand.yaml'), 'utf8'));
-doc.setIn(['lab', 'name'], lab);
-writeFileSync(file, doc.toString());
+const ex = exerciseLab('drills/exercises/member-replace-by-hand.yaml', 'kdt-exg');
+const { lab, dir, env, file } = ex;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const exerciseStarted = (ev: Array<Record<string, any>>) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise');
 const EXERCISE = 'replace the dead member (your turn)';
@@ -47,11 +41,7 @@ function runOnTerminal(reports: string) {
 }
 
 describe('exercise: give up, or Ctrl-C', () => {
-  afterAll(() => {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
-  });
+  afterAll(ex.removeLab);
 
   it('kdrill lab give-up with no run going says so (exit 2)', async () => {
     const r = await runKdrill(['lab', 'give-up', file], env);

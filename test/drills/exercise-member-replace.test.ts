@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseDocument } from 'yaml';
-import { bin, interruptIfRunning, journalOf, root, spawnKdrill, tempDir, untilOutput, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, spawnKdrill, untilOutput, waitForJournal } from '../helpers/kdrill.js';
+import { exerciseLab } from '../helpers/exercise-lab.js';
 
 /**
  * The test plays the student in drills/exercises/member-replace-by-hand.yaml. Once kdrill has wiped
@@ -14,18 +13,9 @@ import { bin, interruptIfRunning, journalOf, root, spawnKdrill, tempDir, untilOu
  * its time to fix. Then, on a held lab, the wrong repair (docker start alone, on the empty data dir)
  * never passes: the step times out saying the member is the old one, and the restore replaces it.
  */
-const lab = `kdt-exr-${process.pid % 10000}`;
-const dir = tempDir('kdrill-exercise-replace-');
-const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
-const source = readFileSync(path.join(root, 'drills/exercises/member-replace-by-hand.yaml'), 'utf8');
-function drillFile(name: string, timeout?: string): string {
-  const doc = parseDocument(source);
-  doc.setIn(['lab', 'name'], lab);
-  if (timeout) doc.setIn(['steps', 3, 'timeout'], timeout);
-  const file = path.join(dir, name);
-  writeFileSync(file, doc.toString());
-  return file;
-}
+const ex = exerciseLab('drills/exercises/member-replace-by-hand.yaml', 'kdt-exr');
+const { lab, dir, env } = ex;
+const drillFile = (name: string, timeout?: string): string => ex.copy(name, (doc) => { if (timeout) doc.setIn(['steps', 3, 'timeout'], timeout); });
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const node = `${lab}-control-plane3`;
 const exerciseStarted = (ev: Array<Record<string, any>>) => ev.some((e) => e.type === 'step.start' && e.action === 'exercise');
@@ -37,11 +27,7 @@ function bash(script: string): string {
 }
 
 describe('exercise: replace a dead member by hand', () => {
-  afterAll(() => {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
-  });
+  afterAll(ex.removeLab);
 
   it('remove, add, start existing in bash while kdrill waits: the exercise passes with the time to fix', async () => {
     const file = drillFile('member-replace.yaml');

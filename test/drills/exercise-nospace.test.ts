@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseDocument } from 'yaml';
-import { bin, interruptIfRunning, journalOf, root, spawnKdrill, tempDir, untilOutput, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, spawnKdrill, untilOutput, waitForJournal } from '../helpers/kdrill.js';
+import { exerciseLab } from '../helpers/exercise-lab.js';
 
 /**
  * The test plays the student in drills/exercises/nospace-by-hand.yaml: once kdrill has raised NOSPACE
@@ -11,23 +10,14 @@ import { bin, interruptIfRunning, journalOf, root, spawnKdrill, tempDir, untilOu
  * alarm list, compaction at the current revision, defrag one member at a time, alarm disarm. The
  * exercise passes with its time to fix and no hint used.
  */
-const lab = `kdt7-ex-${process.pid % 10000}`;
-const dir = tempDir('kdrill-exercise-');
-const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
-const file = path.join(dir, 'nospace-by-hand.yaml');
-const doc = parseDocument(readFileSync(path.join(root, 'drills/exercises/nospace-by-hand.yaml'), 'utf8'));
-doc.setIn(['lab', 'name'], lab);
-writeFileSync(file, doc.toString());
+const ex = exerciseLab('drills/exercises/nospace-by-hand.yaml', 'kdt7-ex');
+const { lab, dir, env, file } = ex;
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const TLS = '--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key';
 
 describe('exercise: NOSPACE recovered by hand', () => {
-  afterAll(() => {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
-  });
+  afterAll(ex.removeLab);
 
   it('A-C-D-D in bash while kdrill waits: the exercise passes with the time to fix', async () => {
     const reports = path.join(dir, 'runs');

@@ -1,26 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseDocument } from 'yaml';
-import { interruptIfRunning, journalOf, root, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
+import { interruptIfRunning, journalOf, spawnKdrill, waitForJournal } from '../helpers/kdrill.js';
+import { exerciseLab } from '../helpers/exercise-lab.js';
 
 /** The student of drills/exercises/quorum-back.yaml: one `docker start` brings quorum back; the exercise passes. */
-const lab = `kdt7-exq-${process.pid % 10000}`;
-const dir = tempDir('kdrill-exercise-quorum-');
-const env = { KDRILL_STATE_DIR: path.join(dir, 'state') };
-const file = path.join(dir, 'quorum-back.yaml');
-const doc = parseDocument(readFileSync(path.join(root, 'drills/exercises/quorum-back.yaml'), 'utf8'));
-doc.setIn(['lab', 'name'], lab);
-writeFileSync(file, doc.toString());
+const ex = exerciseLab('drills/exercises/quorum-back.yaml', 'kdt7-exq');
+const { lab, dir, env, file } = ex;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 
 describe('exercise: quorum back', () => {
-  afterAll(() => {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
-  });
+  afterAll(ex.removeLab);
 
   it('waits while quorum is lost; one member started by hand makes it pass', async () => {
     const reports = path.join(dir, 'runs');
