@@ -12,6 +12,21 @@ const kindDrills = readdirSync('drills/kind').filter((f) => f.endsWith('.yaml'))
 const steps = workflow.jobs.drill.steps as Array<Record<string, any>>;
 
 describe('nightly-drills workflow (structure)', () => {
+  it('runs a campaign with a new seed each night, on the etcd lab\'s image, reports and JUnit kept even when it fails', () => {
+    const job = workflow.jobs.campaign;
+    const all = job.steps as Array<Record<string, any>>;
+    const campaign = all.find((s) => /npx kdrill campaign /.test(s.run ?? ''))!;
+    expect(campaign.run).toBe('npx kdrill campaign clusters/etcd-3.yaml --rounds 50 --seed "$SEED" --report-dir runs');
+    expect(campaign.env.SEED).toBe('${{ github.run_number }}');
+    const image = all.findIndex((s) => /bash scripts\/build-etcd-image\.sh/.test(s.run ?? ''));
+    expect(image).toBeGreaterThanOrEqual(0);
+    expect(image).toBeLessThan(all.indexOf(campaign));
+    const upload = all.find((s) => String(s.uses).startsWith('actions/upload-artifact@'))!;
+    const junit = all.find((s) => String(s.uses).startsWith('mikepenz/action-junit-report@'))!;
+    expect([upload.if, junit.if]).toEqual([expect.stringMatching(/always\(\)/), expect.stringMatching(/always\(\)/)]);
+    expect(junit.with.report_paths).toBe('runs/campaign-seed*/*/junit.xml');
+  });
+
   it('runs on a schedule and by hand', () => {
     expect(workflow.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
     expect(workflow.on).toHaveProperty('workflow_dispatch');
