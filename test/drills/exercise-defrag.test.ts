@@ -57,5 +57,10 @@ describe('exercise: defragment safely', () => {
     const { r, output, events } = await play('right', (l) => [...nodes.filter((n) => n !== l), l]);
     expect(r.code, output).toBe(0);
     expect(events.find((e) => e.type === 'measure' && e.name === 'exercise.timeToFix')?.value).toBeGreaterThan(2_000);
+    // What the task tells the student is true: after the compaction the files are mostly free space
+    // (with the write probe's writes: bbolt frees a compaction's pages at later write transactions).
+    expect(events.find((e) => e.type === 'check.end' && e.check === 'etcd.dbSize' && e.step === 'compact')).toMatchObject({ ok: true, message: expect.stringMatching(/fragmentation > 50%/) });
+    // The write gap the student's defrags caused is measured.
+    expect(events.some((e) => e.type === 'probe.summary' && e.probe === 'etcd.writes')).toBe(true);
   });
 });
