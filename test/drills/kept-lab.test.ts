@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { removeEtcdLab } from '../labs/helpers.js';
 import { journalOf, root, runKdrill, spawnKdrill, tempDir, waitForJournal } from '../helpers/kdrill.js';
 
 /**
@@ -37,9 +38,7 @@ function steady(): { running: boolean[]; health: string } {
 
 describe('a kept lab is never left broken', () => {
   afterAll(() => {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
+    removeEtcdLab(lab);
   });
 
   it('a Ctrl-C right after quorum is lost: exit 130, the restore ran, the kept lab is back at its steady state, and the drill passes on it again', async () => {

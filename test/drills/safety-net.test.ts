@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { removeEtcdLab } from '../labs/helpers.js';
 import { journalOf, runKdrill, tempDir } from '../helpers/kdrill.js';
 
 /**
@@ -25,9 +26,7 @@ function drill(dir: string, lab: string, quota: string, steps: string[]): string
 const labs: string[] = [];
 afterEach(() => {
   for (const lab of labs.splice(0)) {
-    const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', '-v', ...ids);
-    spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
+    removeEtcdLab(lab);
   }
 });
 

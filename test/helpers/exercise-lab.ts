@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type Document } from 'yaml';
+import { removeEtcdLab } from '../labs/helpers.js';
 import { root, tempDir } from './kdrill.js';
 
 /**
@@ -35,10 +35,6 @@ export function exerciseLab(drill: string, prefix: string): {
   };
   return {
     lab, dir, env: { KDRILL_STATE_DIR: path.join(dir, 'state') }, file: copy(path.basename(drill)), copy,
-    removeLab() {
-      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-      if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids]);
-      spawnSync('docker', ['network', 'rm', `kdrill-${lab}`]);
-    },
+    removeLab: () => removeEtcdLab(lab),
   };
 }

@@ -7,7 +7,7 @@ import { createContext } from '../../src/engine/context.js';
 import { EventBus } from '../../src/engine/events.js';
 import type { Context } from '../../src/engine/types.js';
 import { EtcdLab } from '../../src/labs/etcd/index.js';
-import { etcdLabSchema } from '../../src/labs/etcd/spec.js';
+import { etcdLabSchema, networkName } from '../../src/labs/etcd/spec.js';
 import type { LabEnv } from '../../src/labs/types.js';
 
 /** Real docker and the local etcd image; in CI both must be there (the tests then never skip). */
@@ -60,7 +60,12 @@ export function makeContext(lab: EtcdLab): Context & { events: EventBus } {
 
 /** Removes everything a test lab may have left (by label), even if the test failed half-way. */
 export function forceRemove(lab: EtcdLab): void {
-  const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab.name}`).split('\n').filter(Boolean);
+  removeEtcdLab(lab.name);
+}
+
+/** The same for an etcd lab a kdrill process made, known by its name only: its containers (kdrill's label) and network. */
+export function removeEtcdLab(name: string): void {
+  const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${name}`).split('\n').filter(Boolean);
   if (ids.length) dockerQuiet('rm', '-f', '-v', ...ids);
-  dockerQuiet('network', 'rm', lab.network);
+  dockerQuiet('network', 'rm', networkName(name));
 }

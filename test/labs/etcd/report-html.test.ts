@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalOf, runKdrill, tempDir } from '../../helpers/kdrill.js';
 import { chromium, requireChromiumInCi, skipBrowser } from '../../report/browser.js';
 import { openPage, type Page } from '../../report/chromium.js';
-import { docker, dockerQuiet, skipLab } from '../helpers.js';
+import { removeEtcdLab, skipLab } from '../helpers.js';
 
 /**
  * report.html of a real etcd drill that passes (3 members in docker, a follower killed and started
@@ -42,11 +42,7 @@ restore:
     with: {node: follower}
 `);
 
-const removeLab = () => {
-  const ids = docker('ps', '-aq', '--filter', `label=dev.kdrill.lab=${lab}`).split('\n').filter(Boolean);
-  if (ids.length) dockerQuiet('rm', '-f', '-v', ...ids);
-  dockerQuiet('network', 'rm', `kdrill-${lab}`);
-};
+const removeLab = () => removeEtcdLab(lab);
 
 describe.skipIf(skipBrowser || skipLab)('report.html in headless chromium: an etcd drill that passes', () => {
   let page: Page;
