@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDrill } from '../drill/loader.js';
 import type { DrillStatus } from '../engine/events.js';
-import { EventBus } from '../engine/events.js';
+import { EventBus, outlineOf } from '../engine/events.js';
 import { DrillRun } from '../engine/run.js';
 import type { Modules } from '../engine/types.js';
 import { CommandRunner } from '../exec/runner.js';
@@ -77,7 +77,7 @@ async function runRound(plan: RoundPlan, o: CampaignRunOptions, current: Current
     events.emit({
       type: 'drill.start', drill: { name: drill.name, title: drill.title, file }, kdrillVersion: o.kdrillVersion, runId: path.basename(runDir), runDir,
       params: { seed: String(o.seed), round: String(plan.round) }, dryRun: false,
-      outline: { steps: drill.steps.map(outlined), restore: drill.restore.map(outlined) },
+      outline: outlineOf(drill),
     });
     await engine.run();
     journal.close();
@@ -94,5 +94,3 @@ async function runRound(plan: RoundPlan, o: CampaignRunOptions, current: Current
     Object.assign(current, { round: undefined, engine: undefined, flush: undefined });
   }
 }
-
-const outlined = (s: { name: string; action: string; line: number }) => ({ name: s.name, action: s.action, line: s.line });

@@ -24,6 +24,12 @@ export interface DrillOutline {
   restore: Array<{ name: string; action: string; line: number }>;
 }
 
+/** A drill's outline for its journal: each step's name, action and line. */
+export function outlineOf(drill: { steps: ReadonlyArray<{ name: string; action: string; line: number }>; restore: ReadonlyArray<{ name: string; action: string; line: number }> }): DrillOutline {
+  const steps = (list: ReadonlyArray<{ name: string; action: string; line: number }>) => list.map((s) => ({ name: s.name, action: s.action, line: s.line }));
+  return { steps: steps(drill.steps), restore: steps(drill.restore) };
+}
+
 export type DrillEventBody =
   | { type: 'drill.start'; drill: { name: string; title?: string; file: string; sha256?: string }; kdrillVersion?: string; runId: string; runDir: string; params: Record<string, string>; dryRun: boolean; outline?: DrillOutline; monotonicMs?: number }
   | { type: 'lab.up'; provider: string; name: string; created: boolean; nodes: string[]; adopted?: string }

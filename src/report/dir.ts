@@ -8,6 +8,11 @@ const LONGEST_FILE = 'journal.jsonl';
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
 
+/** A run folder's name: the start time, with nothing a file system or a shell minds (2026-12-02T13-34-27-376Z). */
+export function runTimestamp(now = new Date()): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
 /**
  * Makes a run's report folder, one component at a time, before any lab exists. A recursive mkdir
  * loops for ever under /proc (ENOENT on the child, EEXIST on the parent) and reports a file in the

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { describeRound, FAULT_KINDS, parseFaults, planCampaign, type FaultKind } from '../../campaign/plan.js';
 import { roundLine, writeCampaignReports, type CampaignReport } from '../../campaign/report.js';
@@ -10,14 +9,14 @@ import { lockLab } from '../../engine/lock.js';
 import { CommandRunner } from '../../exec/runner.js';
 import { prettyCommand } from '../../exec/errors.js';
 import type { Lab, LabEnv } from '../../labs/types.js';
-import { makeRunDir } from '../../report/dir.js';
+import { makeRunDir, runTimestamp } from '../../report/dir.js';
 import { visible } from '../../report/escape.js';
 import { heldReason } from '../../trainer/held.js';
 import { EXIT, exitCodeOfStatus } from '../exit.js';
 import { modules } from '../modules.js';
 import { labStateDir as stateDirOf } from '../state-dir.js';
 import { kdrillVersion } from '../version.js';
-import { loadTarget } from './lab.js';
+import { loadTarget, takeDown } from './lab.js';
 
 export interface CampaignFlags {
   rounds: string;
@@ -70,7 +69,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     process.stdout.write(`${lines.map(visible).join('\n')}\n`);
     return EXIT.passed;
   }
-  const dir = path.resolve(flags.reportDir, `campaign-seed${seed}`, new Date().toISOString().replace(/[:.]/g, '-'));
+  const dir = path.resolve(flags.reportDir, `campaign-seed${seed}`, runTimestamp());
   makeRunDir(dir, `--report-dir ${flags.reportDir}`, true);
 
   const out = (line: string) => process.stdout.write(`${visible(line)}\n`);
@@ -177,9 +176,7 @@ async function labDown(target: Awaited<ReturnType<typeof loadTarget>>, stateDir:
   const lab = target.provider.create(target.spec, env);
   const unlock = lockLab(lab.provider, lab.name);
   try {
-    if (lab.attach) await lab.attach().catch(() => undefined);
-    await lab.down({});
-    rmSync(stateDir, { recursive: true, force: true });
+    await takeDown(lab, stateDir);
     out(`lab ${target.name} removed (made by this campaign)`);
   } catch (err) {
     throw new LabError(`lab down failed: ${errorMessage(err)}`);

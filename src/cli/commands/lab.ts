@@ -102,9 +102,7 @@ async function down(lab: Lab, stateDir: string): Promise<number> {
   try {
     const held = heldReason(stateDir) !== undefined;
     const before = await inspectContainers(lab.env.runner, lab.nodes().map((n) => n.container), lab.env.signal);
-    if (lab.attach) await lab.attach().catch((err: unknown) => lab.env.log(`looking at the lab first: ${errorMessage(err)}`, 'warn'));
-    await lab.down({});
-    rmSync(stateDir, { recursive: true, force: true });
+    await takeDown(lab, stateDir);
     const after = await inspectContainers(lab.env.runner, [...before.keys()], lab.env.signal);
     const gone = [...before.keys()].filter((c) => !after.has(c));
     const left = [...after.keys()];
@@ -117,6 +115,16 @@ async function down(lab: Lab, stateDir: string): Promise<number> {
   } finally {
     unlock();
   }
+}
+
+/**
+ * What `lab down` does, the caller holding the lab's lock (a campaign's end too): a look at the lab
+ * first (attach: what is there now, e.g. its network), down, its state folder removed.
+ */
+export async function takeDown(lab: Lab, stateDir: string): Promise<void> {
+  if (lab.attach) await lab.attach().catch((err: unknown) => lab.env.log(`looking at the lab first: ${errorMessage(err)}`, 'warn'));
+  await lab.down({});
+  rmSync(stateDir, { recursive: true, force: true });
 }
 
 /** How long `give-up` waits for the exercise to take the request: a poll's checks may each wait 2 s on a dead member. */

@@ -6,13 +6,13 @@ import { loadDrill } from '../../drill/loader.js';
 import type { Drill, Step } from '../../drill/types.js';
 import { didYouMean } from '../../drill/suggest.js';
 import { errorMessage, InterruptedError, UsageError } from '../../engine/errors.js';
-import { EventBus, type Phase } from '../../engine/events.js';
+import { EventBus, outlineOf, type Phase } from '../../engine/events.js';
 import { planDrill, wrap } from '../../engine/plan.js';
 import { DrillRun } from '../../engine/run.js';
 import { CommandRunner } from '../../exec/runner.js';
 import type { LabEnv } from '../../labs/types.js';
 import { visible, visibleLines } from '../../report/escape.js';
-import { checkLengths, makeRunDir } from '../../report/dir.js';
+import { checkLengths, makeRunDir, runTimestamp } from '../../report/dir.js';
 import { openJournal } from '../../report/journal.js';
 import { plainProgress } from '../../report/progress/plain.js';
 import { writeReports } from '../../report/write.js';
@@ -41,7 +41,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
     throw new UsageError(`--only "${flags.only}": no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${drill.steps.map((s) => s.name).join(', ')})`);
   }
   printWarnings(drill.warnings);
-  const runDir = path.resolve(flags.reportDir, drill.name, timestamp());
+  const runDir = path.resolve(flags.reportDir, drill.name, runTimestamp());
   const labStateDir = stateDirOf(drill.lab.provider, drill.lab.name ?? drill.name);
   checkLengths(labStateDir, (why) => {
     throw new UsageError(`the lab's state folder ${labStateDir}: ${why}`);
@@ -107,7 +107,7 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   process.on('SIGTERM', onSignal);
 
   try {
-    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file, sha256: sha256Of(drill.file) }, kdrillVersion: kdrillVersion(), runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outline(drill), monotonicMs: Math.round(events.monotonicOrigin * 1000) / 1000 });
+    events.emit({ type: 'drill.start', drill: { name: drill.name, title: drill.title, file: drill.file, sha256: sha256Of(drill.file) }, kdrillVersion: kdrillVersion(), runId: path.basename(runDir), runDir, params: stringParams(drill), dryRun: false, outline: outlineOf(drill), monotonicMs: Math.round(events.monotonicOrigin * 1000) / 1000 });
     const result = await engine.run();
     await tree?.done();
     const verdict = `${result.status.toUpperCase()}${result.reason ? `: ${result.reason}` : ''}`;
@@ -166,17 +166,8 @@ export function parseSets(sets: string[]): Record<string, string> {
   return out;
 }
 
-function outline(drill: Drill) {
-  const steps = (list: Step[]) => list.map((s) => ({ name: s.name, action: s.action, line: s.line }));
-  return { steps: steps(drill.steps), restore: steps(drill.restore) };
-}
-
 function stringParams(drill: Drill): Record<string, string> {
   return Object.fromEntries(Object.entries(drill.params).map(([k, v]) => [k, String(v)]));
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
 /** Trainer mode: the step's explanation and operations, then Enter to run it. */
