@@ -146,7 +146,6 @@ function lostWrites(happened: readonly Operation[], final: CheckOptions['final']
   };
   const lost: Operation[] = [];
   const unread = new Set<string>();
-  const survived = new Set<Operation>();
   for (const w of happened) {
     if (w.op !== 'put' || w.outcome !== 'ok' || !mustSurvive(w)) continue;
     if (!final.has(w.key)) { unread.add(w.key); continue; }
@@ -158,14 +157,14 @@ function lostWrites(happened: readonly Operation[], final: CheckOptions['final']
       continue;
     }
     const seen = writerOf.get(`${w.key}\u0000${value}`);
-    if (seen && isRpo(seen)) survived.add(seen);
     if (!seen || !later(seen, w)) lost.push(w);
   }
-  for (const [key, value] of final) {
+  // A key's final value written after the snapshot on the old cluster: the restore did not take it back.
+  const survived = [...final].flatMap(([key, value]) => {
     const seen = value === null ? undefined : writerOf.get(`${key}\u0000${value}`);
-    if (seen && isRpo(seen)) survived.add(seen);
-  }
-  return { lost, unread: [...unread], survived: [...survived] };
+    return seen && isRpo(seen) ? [seen] : [];
+  });
+  return { lost, unread: [...unread], survived };
 }
 
 type Side = 'old' | 'new' | 'either';

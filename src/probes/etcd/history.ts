@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { positiveDuration } from '../../drill/schema.js';
@@ -10,6 +8,7 @@ import { within, type EtcdClient } from '../../clients/etcd/client.js';
 import { need } from '../../labs/types.js';
 import { deletes, lastRestore, ledger, type DeleteRecord, type LedgerEntry } from '../../clients/etcd/ledger.js';
 import { checkHistory, type Operation } from '../../history/linearizable.js';
+import { saveHistory } from '../../history/saved.js';
 import { seeded as seededRandom } from '../../history/search.js';
 
 const params = z.strictObject({
@@ -62,7 +61,8 @@ export const etcdHistory: ProbeModule<Params> = {
       const client = `w${w}`;
       // Each client starts on its own member and moves to the next one after an error, like a client with several endpoints.
       let target = w % nodes.length;
-      const rand = p.seed === undefined ? Math.random : ((next) => () => next() / 2 ** 32)(seededRandom(p.seed * 33 + w));
+      const seeded = p.seed === undefined ? undefined : seededRandom(p.seed * 33 + w);
+      const rand = seeded ? () => seeded() / 2 ** 32 : Math.random;
       for (let seq = 1; !stopped; seq++) {
         const key = keyOf(Math.floor(rand() * p.keys));
         const isPut = rand() < 0.5;
@@ -93,15 +93,17 @@ export const etcdHistory: ProbeModule<Params> = {
         // restore, the seeded keys written after the snapshot are the RPO etcd.rpo counts.
         const drillOps = drillOperations(ledger(ctx.state), deletes(ctx.state));
         const drillKeys = [...new Set(drillOps.map((o) => o.key))];
-        const final = await finalReads(clients, nodes, [...keys, ...drillKeys], parseDuration(p.checkBudget)!);
+        const budgetMs = parseDuration(p.checkBudget)!;
+        const final = await finalReads(clients, nodes, [...keys, ...drillKeys], budgetMs);
         for (const c of clients.values()) c.close();
-        await writeFile(path.join(ctx.runDir, 'history.jsonl'), [...history, ...drillOps].map((o) => JSON.stringify({ ...o, return: Number.isFinite(o.return) ? o.return : null })).join('\n') + '\n');
         // A snapshot restore during the drill: the writes acknowledged after the snapshot are its RPO.
         const r = lastRestore(ctx.state);
         const restore = r?.startMs !== undefined && r.endMs !== undefined ? { revision: r.snapshotRevision, start: r.startMs, end: r.endMs } : undefined;
-        // What the check needs besides the operations, so that `kdrill check-history <run dir>` redoes it.
-        await writeFile(path.join(ctx.runDir, HISTORY_CHECK_FILE), `${JSON.stringify({ initial: Object.fromEntries(initial), final: Object.fromEntries(final), ...(restore ? { restore } : {}), budgetMs: parseDuration(p.checkBudget)! }, null, 2)}\n`);
-        const verdict = checkHistory([...history, ...drillOps], { initial, final, restore, budgetMs: parseDuration(p.checkBudget)! });
+        const all = [...history, ...drillOps];
+        const options = { initial, final, restore, budgetMs };
+        // Kept in the run folder, so that `kdrill check-history <run dir>` can do the check again.
+        await saveHistory(ctx.runDir, all, options);
+        const verdict = checkHistory(all, options);
         const lines = [...verdict.lines];
         if (verdict.rpo) {
           const seeded = verdict.rpo.writes.filter((o) => o.client === SEED).length;
@@ -121,8 +123,6 @@ export const etcdHistory: ProbeModule<Params> = {
 
 const SEED = 'etcd.seed';
 const INITIAL_READ_MS = 10_000;
-/** Beside history.jsonl: the final reads, the restore window and the budget of the check. */
-export const HISTORY_CHECK_FILE = 'history-check.json';
 
 /**
  * The drill's acknowledged writes (etcd.seed, with their times) and deletes as operations: a delete
