@@ -229,4 +229,6 @@ export interface Lab extends LabCapabilities {
   planDown(): string[];
   /** Checked after the restore when the lab stays (keep: true, or adopted and not ours to remove). */
   safetyNet?: SafetyNet;
+  /** Where this lab sets etcd's --quota-backend-bytes, in its own words (for a fill that never reached NOSPACE). */
+  etcdQuotaIsSet?: string;
 }

@@ -17,13 +17,6 @@ type Params = z.infer<typeof params>;
 
 export const isNoSpace = (e: unknown): boolean => /database space exceeded|NOSPACE|resource.?exhausted/i.test(errText(e));
 
-/** Where each kind of lab sets etcd's quota, for the error of a fill that never hit it. */
-const quotaHint: Record<string, string> = {
-  etcd: 'is a small quota set on the lab (lab: {quota: 16MiB})?',
-  kind: "is a small quota set on the cluster's etcd (kubeadmConfigPatches: etcd.local.extraArgs.quota-backend-bytes, as clusters/kind-kubeadm-nightly.yaml)?",
-  kubeadm: "is a small --quota-backend-bytes in each control plane's /etc/kubernetes/manifests/etcd.yaml (kubeadm's ClusterConfiguration etcd.local.extraArgs)?",
-};
-
 /**
  * Writes until etcd answers "database space exceeded" (the NOSPACE alarm), with a small quota set on
  * the lab (`lab: {quota: 16MiB}`). A Put that returned NoSpace may still have been applied, so the
@@ -63,7 +56,7 @@ export const fill: ActionModule<Params> = {
       ctx.measure('fill.bytes', p.maxPuts * p.valueSize, 'bytes');
       return { output: `${p.maxPuts} puts of ${formatBytes(p.valueSize)} over ${p.keys} keys (${formatBytes(p.maxPuts * p.valueSize)} of history) in ${seconds.toFixed(1)} s` };
     }
-    if (!result) throw new Error(`${p.maxPuts} puts of ${formatBytes(p.valueSize)} without NOSPACE: ${quotaHint[ctx.lab.provider] ?? 'is a small --quota-backend-bytes set on every etcd member?'}`);
+    if (!result) throw new Error(`${p.maxPuts} puts of ${formatBytes(p.valueSize)} without NOSPACE: is a small quota set ${ctx.lab.etcdQuotaIsSet ?? 'on every etcd member (--quota-backend-bytes)'}?`);
     ctx.measure('fill.puts', result.puts);
     ctx.measure('fill.bytes', result.puts * p.valueSize, 'bytes');
     ctx.measure('fill.timeToNospace', Math.round(seconds * 1000), 'ms');

@@ -40,6 +40,7 @@ export function foundWords(members: number, counts: Record<string, number>): str
  */
 export class EtcdLab implements Lab {
   readonly provider = 'etcd';
+  readonly etcdQuotaIsSet = 'on the lab (lab: {quota: 16MiB})';
   readonly network: string;
   readonly nodeOps: DockerNodes;
   readonly shell: DockerShell;

@@ -34,6 +34,7 @@ export const kindEtcdTransport = (spec: Pick<KindSpec, 'etcdAccess'>, host?: Doc
 /** A kind cluster as a kdrill lab. Reads `env.runner` at each call: the engine rebinds it per phase. */
 export class KindLab implements Lab {
   readonly provider = 'kind';
+  readonly etcdQuotaIsSet = "on the cluster's etcd (kubeadmConfigPatches: etcd.local.extraArgs.quota-backend-bytes, as clusters/kind-kubeadm-nightly.yaml)";
   readonly name: string;
   readonly configFile: string;
   readonly kubeconfig: string;

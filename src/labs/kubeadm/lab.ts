@@ -30,6 +30,7 @@ const ADMIN_CONF = '/etc/kubernetes/admin.conf';
  */
 export class KubeadmLab implements Lab {
   readonly provider = 'kubeadm';
+  readonly etcdQuotaIsSet = "in each control plane's /etc/kubernetes/manifests/etcd.yaml (kubeadm's ClusterConfiguration etcd.local.extraArgs)";
   readonly name: string;
   readonly inventory: Inventory;
   readonly shell: HostShell;
