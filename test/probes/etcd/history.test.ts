@@ -1,25 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actions } from '../../../src/actions/registry.js';
+import { describe, expect, it } from 'vitest';
 import { etcdHistory } from '../../../src/probes/etcd/history.js';
-import { forceRemove, makeContext, makeLab, skipLab } from '../../labs/helpers.js';
+import { skipLab } from '../../labs/helpers.js';
+import { suiteLab } from '../../labs/suite-lab.js';
 
 /** The history probe through leader-loss's two faults (SIGTERM, then SIGKILL of the leader), on a real lab. */
 describe.skipIf(skipLab)('etcd.history on a real lab', () => {
-  const lab = makeLab('kdl-history');
-  const ctx = makeContext(lab);
-  const act = (name: string, params: Record<string, unknown>) => actions[name]!.run(ctx, actions[name]!.params.parse(params));
-
-  beforeAll(async () => {
-    forceRemove(lab);
-    await lab.up();
-  });
-  afterAll(async () => {
-    await lab.etcd.close();
-    forceRemove(lab);
-  });
+  const { ctx, act } = suiteLab('kdl-history');
 
   it('records every operation of 4 clients through leader losses: linearizable, 0 acknowledged writes lost', async () => {
     const probe = await etcdHistory.start(ctx, etcdHistory.params.parse({ writers: 4, keys: 3, interval: '20ms' }));

@@ -1,24 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actions } from '../../../src/actions/registry.js';
+import { describe, expect, it } from 'vitest';
 import { etcdWrites } from '../../../src/probes/etcd/writes.js';
-import { forceRemove, makeContext, makeLab, skipLab } from '../../labs/helpers.js';
+import { skipLab } from '../../labs/helpers.js';
+import { suiteLab } from '../../labs/suite-lab.js';
 
 /** The write probe against real faults: a follower's loss costs ~nothing, a SIGKILLed leader an election. */
 describe.skipIf(skipLab)('etcd.writes on a real lab', () => {
-  const lab = makeLab('kdt-probe');
-  const ctx = makeContext(lab);
-  const act = (name: string, params: Record<string, unknown>) => actions[name]!.run(ctx, actions[name]!.params.parse(params));
+  const { ctx, act } = suiteLab('kdt-probe');
   const step = (name: string) => ctx.events.emit({ type: 'step.start', phase: 'steps', index: 0, name, action: 'x', line: 1 });
-
-  beforeAll(async () => {
-    forceRemove(lab);
-    await lab.up();
-  });
-  afterAll(async () => {
-    await lab.etcd.close();
-    forceRemove(lab);
-  });
 
   it('measures the gap of each fault, per step', async () => {
     const probe = await etcdWrites.start(ctx, etcdWrites.params.parse({ interval: '100ms', maxUnavailable: '5s' }));

@@ -1,0 +1,22 @@
+import { afterAll, beforeAll } from 'vitest';
+import { actions } from '../../src/actions/registry.js';
+import { forceRemove, makeContext, makeLab } from './helpers.js';
+
+/**
+ * A real etcd lab for the tests of one describe block: up before them, removed after (whatever they
+ * left), with a context and `act(name, params)` to run an action on it as a drill step would.
+ */
+export function suiteLab(name: string) {
+  const lab = makeLab(name);
+  const ctx = makeContext(lab);
+  const act = (action: string, params: Record<string, unknown>) => actions[action]!.run(ctx, actions[action]!.params.parse(params));
+  beforeAll(async () => {
+    forceRemove(lab);
+    await lab.up();
+  });
+  afterAll(async () => {
+    await lab.etcd.close();
+    forceRemove(lab);
+  });
+  return { lab, ctx, act };
+}
