@@ -44,7 +44,7 @@ describe.skipIf(skipKindStandIn)('kdrill lab on kind (the kind CLI test double)'
     const status = await kdrill('lab', 'status', file);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`\\| +external-load-balancer \\| +${cluster}-external-load-balancer \\| load-balancer \\| running \\|`));
-    expect(status.stdout.match(new RegExp(`\\| [0-9a-f]+ \\| started \\| +${cluster}-control-plane\\d? \\|`, 'g'))).toHaveLength(3);
+    expect(status.stdout.match(new RegExp(`\\| +[0-9a-f]+ \\| started \\| +${cluster}-control-plane\\d? \\|`, 'g'))).toHaveLength(3);
     expect(status.stdout).toMatch(/^3 of 3 members healthy, quorum 2: quorum holds; leader control-plane\d?$/m);
 
     const envOut = await kdrill('lab', 'env', file);
@@ -53,7 +53,7 @@ describe.skipIf(skipKindStandIn)('kdrill lab on kind (the kind CLI test double)'
     expect(envOut.stdout).toContain(`etcd() { 'docker' 'exec' '-i' '${cluster}-control-plane' 'sh' '-c' 'crictl exec`);
     const table = student('etcd member list -w table && printf "KUBECONFIG=%s\\n" "$KUBECONFIG"');
     expect(table.code, table.out).toBe(0);
-    expect(table.out.match(new RegExp(`\\| [0-9a-f]+ \\| started \\| +${cluster}-control-plane\\d? \\|`, 'g'))).toHaveLength(3);
+    expect(table.out.match(new RegExp(`\\| +[0-9a-f]+ \\| started \\| +${cluster}-control-plane\\d? \\|`, 'g'))).toHaveLength(3);
     const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(table.out)?.[1];
     expect(kubeconfig?.startsWith(stateDir)).toBe(true);
     expect(readFileSync(kubeconfig!, 'utf8')).toMatch(/server: https:\/\//);
