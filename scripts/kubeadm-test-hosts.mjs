@@ -212,7 +212,13 @@ async function up(o) {
     }));
     writeFileSync(path.join(o.dir, 'known_hosts'), hosts.map((h, i) => `[127.0.0.1]:${h.port},${h.ip} ${hostKeys[i]}\n`).join(''), { mode: 0o600 });
     await until(`etcd healthy on all ${o.hosts} members (${hosts[0].container}: ${ETCDCTL.join(' ')} endpoint health --cluster)`, deadline,
-      () => docker(['exec', hosts[0].container, ...ETCDCTL, 'endpoint', 'health', '--cluster'], { check: false }));
+      // --cluster asks the members that have published their client URLs: count them (one still
+      // unnamed would let it pass with 2 of 3).
+      async () => {
+        const r = await docker(['exec', hosts[0].container, ...ETCDCTL, 'endpoint', 'health', '--cluster'], { check: false });
+        const healthy = `${r.stdout}${r.stderr}`.split('\n').filter((l) => / is healthy/.test(l)).length;
+        return healthy >= o.hosts ? r : { ...r, code: r.code || 1 };
+      });
     log(o, `  etcd healthy on ${o.hosts} of ${o.hosts} members (${ms()})`);
     await Promise.all(hosts.map((h) => until(`${h.container}: kube-apiserver /readyz`, deadline,
       () => docker(['exec', h.container, 'wget', '-q', '-O', '-', 'http://127.0.0.1:6443/readyz'], { check: false }))));
