@@ -23,15 +23,28 @@ export function lockHolder(provider: string, name: string, dir = LOCKS): number 
   return pid && alive(pid) ? pid : undefined;
 }
 
+/**
+ * Locks this process holds, by file, with how many holders: a campaign holds its lab's lock from its
+ * first round to its last, and each round's run takes it again inside; the lock goes with the last
+ * release (taken again by the same pid, it was seen as stale and the inner run's release freed it).
+ */
+const held = new Map<string, number>();
+
 export function lockLab(provider: string, name: string, dir = LOCKS): () => void {
   shared(dir);
   const file = lockFile(dir, provider, name);
+  const count = held.get(file);
+  if (count !== undefined) {
+    held.set(file, count + 1);
+    return releaser(file);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      held.set(file, 1);
+      return releaser(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') throw new LabError(`cannot lock lab ${name}: ${dir} is not writable by this user (another user made it): chmod 1777 ${dir}`);
@@ -48,6 +61,22 @@ export function lockLab(provider: string, name: string, dir = LOCKS): () => void
     }
   }
   throw new LabError(`could not lock lab ${name} (${file})`);
+}
+
+/** A release that counts once however often it is called; the file goes with the last holder. */
+function releaser(file: string): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const left = (held.get(file) ?? 1) - 1;
+    if (left > 0) {
+      held.set(file, left);
+      return;
+    }
+    held.delete(file);
+    rmSync(file, { force: true });
+  };
 }
 
 /** Makes the locks folder, or opens up one this user made before (umask or an older kdrill: 755). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { lockLab } from '../../src/engine/lock.js';
+import { lockHolder, lockLab } from '../../src/engine/lock.js';
 import { LabError } from '../../src/engine/errors.js';
 import { tempDir } from '../helpers/kdrill.js';
 
@@ -30,6 +30,20 @@ describe('one kdrill run per lab', () => {
     expect(existsSync(path.join(dir, 'etcd-lab1.lock'))).toBe(true);
     unlock();
     expect(existsSync(path.join(dir, 'etcd-lab1.lock'))).toBe(false);
+  });
+
+  it('taken again by the same process (a campaign round inside the campaign), it stays until the last release', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'etcd-lab1.lock');
+    const outer = lockLab('etcd', 'lab1', dir);
+    const inner = lockLab('etcd', 'lab1', dir);
+    inner();
+    inner(); // a second call of one release does not count twice
+    expect(lockHolder('etcd', 'lab1', dir)).toBe(process.pid);
+    // The file names this live process: another kdrill run is refused between two rounds.
+    expect(readFileSync(file, 'utf8')).toBe(`${process.pid}\n`);
+    outer();
+    expect(existsSync(file)).toBe(false);
   });
 
   it('the locks folder is shared by every user, like /tmp (a kept lab adopted by another user takes the same lock)', () => {
