@@ -69,6 +69,9 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     process.stdout.write(`${lines.map(visible).join('\n')}\n`);
     return EXIT.passed;
   }
+  // Held from the first round to the last: between two rounds another kdrill run would find the lab
+  // free. Taken before the report folder is made, so a refused campaign leaves none (an error exits).
+  const unlock = lockLab(lab.provider, lab.name);
   const dir = path.resolve(flags.reportDir, `campaign-seed${seed}`, runTimestamp());
   makeRunDir(dir, `--report-dir ${flags.reportDir}`, true);
 
@@ -114,7 +117,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     try {
       rows = await runRounds({
         plan, dir, labDir: target.dir, labStateDir: stateDir, modules, interrupt: interrupt.signal, kdrillVersion: kdrillVersion(),
-        lab: target.spec as Record<string, unknown>, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
+        lab: target.spec as Record<string, unknown>, members: members.length, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
         onRound: (row) => {
           out(roundLine(row, rounds));
           for (const w of row.warnings ?? []) out(`  warning: ${w.split('\n')[0]}`);
@@ -151,6 +154,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     if (interrupt.signal.aborted) return EXIT.interrupted;
     return status === 'passed' ? EXIT.passed : exitCodeOfStatus(status);
   } finally {
+    unlock();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
