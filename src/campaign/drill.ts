@@ -12,6 +12,8 @@ const ACTIONS: Record<FaultKind, { fault: string; faultWith?: Record<string, unk
 export interface RoundDrillOptions {
   /** The lab's `lab:` section, as the lab file (or the drill) gave it. */
   lab: Record<string, unknown>;
+  /** How many etcd members the lab has (its control planes): only the etcd lab's spec says (`members:`). */
+  members: number;
   seed: number;
   rounds: number;
   /** How long the fault stands after it was seen, so the clients live through it. */
@@ -27,7 +29,7 @@ export interface RoundDrillOptions {
  * then every member healthy and the same HashKV on all. The history probe records the clients all along.
  */
 export function roundDrill(r: RoundPlan, o: RoundDrillOptions): Record<string, unknown> {
-  const members = Number(o.lab.members ?? 3);
+  const { members } = o;
   const a = ACTIONS[r.fault];
   // A leader fault names `leader`: resolved when it strikes, so the report says which node really led.
   const target = (node: string) => (r.role === 'leader' ? 'leader' : node);

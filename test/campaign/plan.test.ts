@@ -76,7 +76,7 @@ describe('a round is an ordinary drill', () => {
   const lab = { provider: 'etcd', name: 'kdc-plan', members: 5 };
   it('every round of a 5-member plan passes the drill loader (schema, actions, checks, nodes)', () => {
     for (const r of planCampaign(spec(17, 60, five))) {
-      const d = parseDrill(roundDrillText(r, { lab, seed: 17, rounds: 60, holdMs: 1000 }), `/tmp/round-${r.round}.yaml`, { modules });
+      const d = parseDrill(roundDrillText(r, { lab, members: 5, seed: 17, rounds: 60, holdMs: 1000 }), `/tmp/round-${r.round}.yaml`, { modules });
       const faults = d.steps.filter((s) => s.module.fault);
       expect(faults.map((s) => (s.params as { node: string }).node)).toEqual(r.role === 'leader' ? ['leader'] : r.nodes);
       expect(d.restore).toHaveLength(r.nodes.length);
@@ -85,9 +85,20 @@ describe('a round is an ordinary drill', () => {
     }
   });
 
+  it('counts the members the campaign found, not the lab spec\'s members: (a kind lab of 5 control planes has none)', () => {
+    const kind = { provider: 'kind', name: 'kdc-kind5', config: '/labs/kind-5cp.yaml' };
+    const minority = planCampaign(spec(17, 60, five)).find((r) => r.role === 'minority')!;
+    const d = roundDrill(minority, { lab: kind, members: 5, seed: 17, rounds: 60, holdMs: 1000 }) as {
+      steps: Array<{ expect?: Array<Record<string, { healthy?: number }>> }>; restore: Array<{ expect?: Array<Record<string, { members?: number; healthy?: number }>> }>;
+    };
+    // Two of five hit: three stay healthy while the fault stands, five after the restore.
+    expect(d.steps.flatMap((st) => st.expect ?? []).find((c) => c['etcd.quorum'])?.['etcd.quorum']).toEqual({ healthy: 3, within: '10s' });
+    expect(d.restore.at(-1)!.expect![0]).toEqual({ 'etcd.quorum': { members: 5, healthy: 5, within: '20s' } });
+  });
+
   it('leadership is moved to the planned leader before the fault; a leader fault hit expects a leader elsewhere', () => {
     const [leaderRound] = planCampaign(spec(1, 1));
-    const d = roundDrill(leaderRound!, { lab, seed: 1, rounds: 1, holdMs: 1000 }) as { steps: Array<{ action: string; with: Record<string, unknown>; expect?: unknown[] }> };
+    const d = roundDrill(leaderRound!, { lab, members: 3, seed: 1, rounds: 1, holdMs: 1000 }) as { steps: Array<{ action: string; with: Record<string, unknown>; expect?: unknown[] }> };
     expect(d.steps[1]).toMatchObject({ action: 'etcd.leader.move', with: { to: leaderRound!.leader } });
     expect(d.steps[2]!.expect).toContainEqual({ 'etcd.leader': { notOn: 'leader', within: '10s' } });
   });
