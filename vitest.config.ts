@@ -9,10 +9,11 @@ import { defineConfig } from 'vitest/config';
 //   unit                no lab
 //   lab                 the etcd lab and everything without a lab of its own, the 20-round campaign
 //   kind                the kind stand-in's kind-shaped clusters (kind CLI TEST DOUBLE), every etcd
-//                       drill run twice on a kept lab (run-drills), the give-up exercise (balance)
+//                       drill run twice on a kept lab (run-drills), the give-up exercise and the
+//                       campaign on kubeadm test hosts (balance)
 //   kubeadm             the kubeadm test hosts (real sshd and etcd), the history probe's drills and
 //                       the other exercises (balance)
-const kind = ['test/labs/kind/*.test.ts', 'test/drills/run-drills.test.ts', 'test/drills/exercise-give-up.test.ts'];
+const kind = ['test/labs/kind/*.test.ts', 'test/drills/run-drills.test.ts', 'test/drills/exercise-give-up.test.ts', 'test/drills/campaign-kubeadm.test.ts'];
 const kubeadm = ['test/labs/kubeadm/*.test.ts', 'test/probes/etcd/history-drill.test.ts', 'test/drills/exercise-{defrag,member-replace,nospace,quorum}.test.ts'];
 const lab = ['test/labs/**', 'test/clients/**', 'test/actions/**', 'test/invariants/etcd/**', 'test/probes/**', 'test/ops/**', 'test/drills/**', 'test/soak/**'];
 const oneAtATime = { testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false, maxWorkers: 1 };

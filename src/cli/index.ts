@@ -46,7 +46,7 @@ program
   .argument('<lab>', 'a lab file (clusters/etcd-3.yaml) or a drill (its lab is used)')
   .option('--rounds <n>', 'how many rounds', '20')
   .option('--seed <n>', 'the seed the rounds are drawn from (default: a random one, printed)')
-  .option('--faults <list>', 'the faults to draw from, comma-separated', 'kill,stop,pause,partition')
+  .option('--faults <list>', 'the faults to draw from, comma-separated (default: those of kill,stop,pause,partition the lab can do)')
   .option('--hold <duration>', 'how long each fault stands once it was seen', '1s')
   .option('--keep', 'leave the lab up after the campaign')
   .option('--dry-run', 'print the rounds the seed draws; run nothing')

@@ -175,6 +175,11 @@ export interface LabProvider<S extends { provider: string } = any> {
   nodeOpLacks?(spec: S, op: NodeOp): string | undefined;
   /** Why one node cannot take node operations (a host without a power driver), for `validate`. */
   nodeLacks?(spec: S, node: string, ctx?: { drillDir?: string }): string | undefined;
+  /**
+   * The spec with the files it names made absolute, found as the lab finds them from `drillDir`: for a
+   * copy of the lab written in another folder (a campaign round's drill.yaml, which `kdrill run` replays).
+   */
+  absolutePaths?(spec: S, drillDir: string): S;
   create(spec: S, env: LabEnv): Lab;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runKdrill, tempDir } from '../helpers/kdrill.js';
 
@@ -32,6 +32,28 @@ describe('kdrill campaign without a lab', () => {
     const r = await runKdrill(['campaign', 'clusters/etcd-3.yaml', ...args, '--dry-run']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`kdrill: ${message}\n`);
+  });
+
+  it('a kubeadm lab draws only the faults its hosts can take (power off, no pause or partition); asked for one, it says why', async () => {
+    const labs = path.join(dir, 'labs');
+    mkdirSync(path.join(labs, 'inv'), { recursive: true });
+    writeFileSync(path.join(labs, 'inv', 'hosts.yaml'), [
+      'apiVersion: kdrill/v1', 'kind: Inventory', 'hosts:', ...[1, 2, 3].map((i) => `  cp${i}: {container: kdc-cp${i}, power: {driver: docker, container: kdc-cp${i}}}`),
+      'groups:', '  kube_control_plane: [cp1, cp2, cp3]', '  etcd: [cp1, cp2, cp3]', '',
+    ].join('\n'));
+    // The inventory relative to the lab file, run from another folder.
+    const file = path.join(labs, 'kubeadm.yaml');
+    writeFileSync(file, 'provider: kubeadm\ninventory: inv/hosts.yaml\ntransport: docker\n');
+    const plan = await runKdrill(['campaign', file, '--rounds', '8', '--seed', '3', '--dry-run']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toContain('kdrill: faults pause, partition left out: a kubeadm lab\'s hosts have a power driver only');
+    const rounds = plan.stdout.split('\n').filter((l) => l.startsWith('round '));
+    expect(rounds).toHaveLength(8);
+    expect(rounds.every((l) => /^round \d: (kill|stop) /.test(l))).toBe(true);
+    expect(plan.stdout).toContain('(cp1, cp2, cp3)');
+    const pause = await runKdrill(['campaign', file, '--faults', 'kill,pause', '--dry-run']);
+    expect(pause.code).toBe(2);
+    expect(pause.stderr).toMatch(/^kdrill: --faults kill,pause: this kubeadm lab cannot pause: a kubeadm lab's hosts have a power driver only/);
   });
 
   it('a lab that cannot lose a member is refused before anything runs', async () => {

@@ -16,12 +16,13 @@ import { EXIT, exitCodeOfStatus } from '../exit.js';
 import { modules } from '../modules.js';
 import { labStateDir as stateDirOf } from '../state-dir.js';
 import { kdrillVersion } from '../version.js';
-import { loadTarget, takeDown } from './lab.js';
+import { loadTarget, takeDown, type LabTarget } from './lab.js';
 
 export interface CampaignFlags {
   rounds: string;
   seed?: string;
-  faults: string;
+  /** Undefined: every fault the lab can do. */
+  faults?: string;
   reportDir: string;
   hold: string;
   keep?: boolean;
@@ -38,8 +39,8 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
   const rounds = whole(flags.rounds, '--rounds', 1);
   // The generator takes 32 bits: a larger seed would replay another one's rounds.
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : whole(flags.seed, '--seed', 0, 2 ** 32 - 1);
-  const parsed = parseFaults(flags.faults);
-  if ('problem' in parsed) throw new UsageError(`--faults ${flags.faults}: ${parsed.problem}`);
+  const asked = flags.faults === undefined ? undefined : parseFaults(flags.faults);
+  if (asked && 'problem' in asked) throw new UsageError(`--faults ${flags.faults}: ${asked.problem}`);
   const holdMs = parseDuration(flags.hold);
   if (holdMs === undefined) throw new UsageError(`--hold ${flags.hold}: expected a duration such as 1s or 500ms`);
   const target = await loadTarget(file, flags);
@@ -52,6 +53,8 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
   };
   const lab = target.provider.create(target.spec, env);
   if (!lab.etcd || !lab.nodeOps) throw new UsageError(`${file}: a campaign needs a lab with etcd members and node operations (kill, stop, pause, partition); this ${lab.provider} lab has ${!lab.etcd ? 'no etcd' : 'no node operations'}`);
+  const parsed = faultsFor(target, asked?.faults, flags.faults);
+  if (parsed.left) process.stderr.write(`${visible(`kdrill: ${parsed.left}`)}\n`);
   // The plan comes before the lab is up (its IPs are not known yet): the members are its control planes,
   // checked against etcd's own list once it is up.
   const members = lab.nodes().filter((n) => n.role === 'control-plane').map((n) => n.name);
@@ -65,7 +68,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     ...(parsed.faults.length === FAULT_KINDS.length ? [] : ['--faults', parsed.faults.join(',')]), ...(holdMs === 1000 ? [] : ['--hold', flags.hold]),
     ...flags.set.flatMap((s) => ['--set', s])]);
   if (flags.dryRun) {
-    const lines = [`campaign seed ${seed} on lab ${target.name} (${members.join(', ')}):`, ...plan.map((r) => `round ${r.round}: ${describeRound(r)}`), '', '(dry run: nothing was run)'];
+    const lines = [`campaign seed ${seed} on lab ${lab.name} (${members.join(', ')}):`, ...plan.map((r) => `round ${r.round}: ${describeRound(r)}`), '', '(dry run: nothing was run)'];
     process.stdout.write(`${lines.map(visible).join('\n')}\n`);
     return EXIT.passed;
   }
@@ -99,7 +102,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  out(`campaign seed ${seed}: ${rounds} round${rounds === 1 ? '' : 's'} of ${parsed.faults.join(', ')} on lab ${target.name} (${members.join(', ')}); reports: ${rel(dir)}`);
+  out(`campaign seed ${seed}: ${rounds} round${rounds === 1 ? '' : 's'} of ${parsed.faults.join(', ')} on lab ${lab.name} (${members.join(', ')}); reports: ${rel(dir)}`);
   try {
     let preexisting: boolean;
     try {
@@ -112,12 +115,13 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
       return EXIT.interrupted;
     }
     const etcdMembers = lab.etcd.members().map((m) => m.node);
-    if (etcdMembers.join(',') !== members.join(',')) throw new LabError(`lab ${target.name}: its etcd members (${etcdMembers.join(', ')}) are not its control-plane nodes (${members.join(', ')}): a campaign cannot plan on it`);
+    if (etcdMembers.join(',') !== members.join(',')) throw new LabError(`lab ${lab.name}: its etcd members (${etcdMembers.join(', ')}) are not its control-plane nodes (${members.join(', ')}): a campaign cannot plan on it`);
     let rows: Awaited<ReturnType<typeof runRounds>> = [];
     try {
       rows = await runRounds({
         plan, dir, labDir: target.dir, labStateDir: stateDir, modules, interrupt: interrupt.signal, kdrillVersion: kdrillVersion(),
-        lab: target.spec as Record<string, unknown>, members: members.length, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
+        // Written into each round's drill.yaml, beside its reports: the files the lab names, found from here.
+        lab: (target.provider.absolutePaths?.(target.spec, target.dir) ?? target.spec) as Record<string, unknown>, members: members.length, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
         onRound: (row) => {
           out(roundLine(row, rounds));
           for (const w of row.warnings ?? []) out(`  warning: ${w.split('\n')[0]}`);
@@ -125,14 +129,14 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
       }, current);
     } finally {
       const keep = flags.keep ? '--keep' : heldReason(stateDir) ? 'held by kdrill lab up' : preexisting ? 'it was up before the campaign' : undefined;
-      if (keep) out(`lab ${target.name} left up (${keep})`);
+      if (keep) out(`lab ${lab.name} left up (${keep})`);
       else await labDown(target, stateDir, out);
     }
     // An interrupted round is not a failed one: the campaign says it was stopped, and where.
     const bad = rows.find((r) => r.status !== 'passed' && r.status !== 'interrupted');
     const status: CampaignReport['status'] = bad ? (bad.status === 'incomplete' ? 'error' : bad.status) : interrupt.signal.aborted ? 'interrupted' : 'passed';
     const report: CampaignReport = {
-      seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: target.name, members }, status,
+      seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: lab.name, members }, status,
       ...(bad ? { failedRound: bad.round, reason: bad.reason } : {}),
       replay: replayOf(bad?.round ?? (status === 'interrupted' ? Math.max(rows.length, 1) : rounds)), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
     };
@@ -160,6 +164,23 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
   }
 }
 
+/**
+ * The faults a campaign draws from: those asked for, each of which this lab must be able to do (a
+ * kubeadm host is powered off, not paused), or by default every one it can do, saying which it left out.
+ */
+export function faultsFor(target: LabTarget, asked: FaultKind[] | undefined, text?: string): { faults: FaultKind[]; left?: string } {
+  const lacks = (f: FaultKind) => target.provider.nodeOpLacks?.(target.spec, f);
+  if (asked) {
+    const cannot = asked.filter((f) => lacks(f));
+    if (cannot.length) throw new UsageError(`--faults ${text}: this ${target.provider.name} lab cannot ${cannot.join(' or ')}: ${lacks(cannot[0]!)}`);
+    return { faults: asked };
+  }
+  const faults = FAULT_KINDS.filter((f) => !lacks(f));
+  const out = FAULT_KINDS.filter((f) => lacks(f));
+  if (faults.length === 0) throw new UsageError(`this ${target.provider.name} lab can do none of the campaign's faults (${FAULT_KINDS.join(', ')}): ${lacks(FAULT_KINDS[0])}`);
+  return { faults, ...(out.length ? { left: `faults ${out.join(', ')} left out: ${lacks(out[0]!)}` } : {}) };
+}
+
 /** The lab, up once for every round (each round adopts it): whether it was up before, so that it stays then. */
 async function labUp(lab: Lab, out: (line: string) => void): Promise<{ preexisting: boolean }> {
   const unlock = lockLab(lab.provider, lab.name);
@@ -181,7 +202,7 @@ async function labDown(target: Awaited<ReturnType<typeof loadTarget>>, stateDir:
   const unlock = lockLab(lab.provider, lab.name);
   try {
     await takeDown(lab, stateDir);
-    out(`lab ${target.name} removed (made by this campaign)`);
+    out(`lab ${lab.name} removed (made by this campaign)`);
   } catch (err) {
     throw new LabError(`lab down failed: ${errorMessage(err)}`);
   } finally {

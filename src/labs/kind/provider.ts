@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { LabEnv, LabProvider } from '../types.js';
-import { configProblem, DEFAULT_ROLES, kindNodeNames, readRoles } from './config.js';
+import { configProblem, DEFAULT_ROLES, kindNodeNames, readRoles, resolveConfig } from './config.js';
 import { KIND_CAPABILITIES, KindLab, kindEtcdTransport } from './lab.js';
 import { kindSpecSchema, type KindSpec } from './spec.js';
 
@@ -22,6 +23,7 @@ export const kindProvider: LabProvider<KindSpec> = {
     const problem = configProblem(spec.config, ctx.drillDir);
     return problem ? [{ key: 'config', message: problem }] : [];
   },
+  absolutePaths: (spec: KindSpec, drillDir: string): KindSpec => ({ ...spec, config: resolveConfig(spec.config, drillDir) ?? path.resolve(drillDir, spec.config) }),
   create: (spec: KindSpec, env: LabEnv) => new KindLab(spec, env),
 };
 

@@ -110,6 +110,7 @@ export const kubeadmValidation = {
   etcdMembers,
   specProblems,
   nodeLacks: powerLacks,
+  absolutePaths: (spec: KubeadmSpec, drillDir: string): KubeadmSpec => ({ ...spec, inventory: inventoryFile(spec, { drillDir }) ?? path.resolve(drillDir, spec.inventory) }),
   nodeOpLacks: (_spec: KubeadmSpec, op: NodeOp) => (['pause', 'unpause', 'partition', 'heal'].includes(op)
     ? `a kubeadm lab's hosts have a power driver only (node.poweroff / node.poweron): node.${op} is a fault of the etcd and kind labs' containers`
     : undefined),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kindCreateArgv, kindDeleteArgv, kindGetClustersArgv, kindGetKubeconfigArgv, dockerPsArgv, parseClusters, parsePs, parseInspectNode, dockerInspectNodeArgv } from '../../../src/labs/kind/commands.js';
 import { kindNodeNames, nodesOfConfig, rolesOfConfig } from '../../../src/labs/kind/config.js';
@@ -92,6 +93,12 @@ describe('kind node names from the config (pure)', () => {
     const names = ['control-plane', 'control-plane2', 'control-plane3', 'worker', 'worker2'];
     expect((kindProvider.nodeNames as (s: unknown, c?: { drillDir: string }) => string[])(spec, { drillDir: 'drills/kind' })).toEqual(names);
     expect(kindProvider.nodeNames({ ...spec, config: '/no/such.yaml' })).toEqual(names);
+  });
+
+  it('absolutePaths: the config as the lab finds it from the drill folder (a campaign round\'s drill.yaml lives elsewhere)', () => {
+    const spec = kindProvider.schema.parse({ provider: 'kind' });
+    expect(kindProvider.absolutePaths!(spec, path.resolve('drills/kind'))).toEqual({ ...spec, config: path.resolve('clusters/kind-ha-3cp.yaml') });
+    expect(kindProvider.absolutePaths!({ ...spec, config: '/labs/kind.yaml' }, '/x').config).toBe('/labs/kind.yaml');
   });
 
   it('the lab spec: defaults and strictness', () => {

@@ -60,6 +60,13 @@ describe('the kubeadm lab spec, before the lab exists', () => {
     ]);
   });
 
+  it('absolutePaths: the inventory as the lab finds it from the drill\'s folder (a campaign round written elsewhere replays)', () => {
+    expect(kubeadmValidation.absolutePaths(spec(partly), dir)).toEqual(spec(path.join(dir, 'partly.yaml')));
+    expect(kubeadmValidation.absolutePaths(spec(vagrant), '/elsewhere').inventory).toBe(vagrant);
+    // Not there: where it was looked for first, so that the replay names it.
+    expect(kubeadmValidation.absolutePaths(spec('gone.yaml'), dir).inventory).toBe(path.join(dir, 'gone.yaml'));
+  });
+
   it('names a missing inventory, and checks hosts against the transport', () => {
     expect(specProblems(spec('nope.yaml'), ctx)).toEqual([{ key: 'inventory', message: `inventory not found: ${path.join(dir, 'nope.yaml')} (a relative path is taken from the drill's folder)` }]);
     expect(specProblems(spec(partly, { transport: 'docker' }), ctx).map((p) => p.message)).toEqual([
