@@ -31,21 +31,34 @@ export const fill: ActionModule<Params> = {
   plan: (p) => [`etcdctl put ${p.prefix}<i mod ${p.keys}> <${formatBytes(p.valueSize)}> … until "database space exceeded"`],
   async run(ctx, p) {
     const etcd = need(ctx.lab, 'etcd');
-    const value = randomBytes(p.valueSize);
+    // Printable (base64's letters): etcdctl's transaction reads a value as text, with no escape to decode.
+    const value = Buffer.from(randomBytes(Math.ceil((p.valueSize * 3) / 4)).toString('base64').slice(0, p.valueSize), 'latin1');
     const started = performance.now();
+    let batched = 1;
     const result = await anyMember(etcd, ctx.signal, async (m, node) => {
-      for (let i = 0; i < p.maxPuts; i++) {
+      // Where each call is a process (etcdctl in the node), a transaction of puts a call; the keys of
+      // one transaction are distinct (etcd refuses a key twice in a txn).
+      const batch = m.putAll ? batchOf(p) : 1;
+      batched = batch;
+      for (let i = 0; i < p.maxPuts; i += batch) {
         if (ctx.signal.aborted) throw new Error('aborted');
-        const key = `${p.prefix}${i % p.keys}`;
-        // The last bytes say which put this was, so a read-back tells our write from an older one.
-        value.writeUInt32BE(i, 0);
+        const n = Math.min(batch, p.maxPuts - i);
+        // The first bytes say which put this was, so a read-back tells our write from an older one.
+        const entries = Array.from({ length: n }, (_, j) => {
+          const v = n === 1 ? value : Buffer.from(value);
+          v.write((i + j).toString(16).padStart(8, '0'), 0, 'latin1');
+          return [`${p.prefix}${(i + j) % p.keys}`, v] as const;
+        });
         try {
-          await m.put(key, value, OPS_DEADLINE_MS);
+          if (n === 1) await m.put(entries[0]![0], entries[0]![1], OPS_DEADLINE_MS);
+          else await m.putAll!(entries, OPS_DEADLINE_MS);
         } catch (err) {
           if (!isNoSpace(err)) throw err;
+          // A transaction is all or none: its last key read back says for all of it.
+          const [key, last] = entries.at(-1)!;
           const back = await m.get(key, OPS_DEADLINE_MS).catch(() => null);
-          const applied = back !== null && back.equals(value);
-          return { puts: i + (applied ? 1 : 0), hitAt: i, applied, member: node };
+          const applied = back !== null && back.equals(last);
+          return { puts: i + (applied ? n : 0), hitAt: i, applied, member: node, lastWrite: n };
         }
       }
       return undefined;
@@ -54,16 +67,23 @@ export const fill: ActionModule<Params> = {
     if (!result && !p.untilNospace) {
       ctx.measure('fill.puts', p.maxPuts);
       ctx.measure('fill.bytes', p.maxPuts * p.valueSize, 'bytes');
-      return { output: `${p.maxPuts} puts of ${formatBytes(p.valueSize)} over ${p.keys} keys (${formatBytes(p.maxPuts * p.valueSize)} of history) in ${seconds.toFixed(1)} s` };
+      return { output: `${p.maxPuts} puts of ${formatBytes(p.valueSize)} over ${p.keys} keys (${formatBytes(p.maxPuts * p.valueSize)} of history) in ${seconds.toFixed(1)} s${inBatches(batched)}` };
     }
     if (!result) throw new Error(`${p.maxPuts} puts of ${formatBytes(p.valueSize)} without NOSPACE: is a small quota set ${ctx.lab.etcdQuotaIsSet ?? 'on every etcd member (--quota-backend-bytes)'}?`);
     ctx.measure('fill.puts', result.puts);
     ctx.measure('fill.bytes', result.puts * p.valueSize, 'bytes');
     ctx.measure('fill.timeToNospace', Math.round(seconds * 1000), 'ms');
-    const note = result.applied ? ' (that last put returned NoSpace but WAS applied: read back before judging)' : '';
+    const last = result.lastWrite === 1 ? 'that last put' : `that last transaction (${result.lastWrite} puts)`;
+    const note = result.applied ? ` (${last} returned NoSpace but WAS applied: read back before judging)` : '';
     return {
-      output: `NOSPACE after ${result.puts} accepted puts (${formatBytes(result.puts * p.valueSize)}) in ${seconds.toFixed(1)} s via ${result.member}${note}`,
+      output: `NOSPACE after ${result.puts} accepted puts (${formatBytes(result.puts * p.valueSize)}) in ${seconds.toFixed(1)} s via ${result.member}${inBatches(batched)}${note}`,
       data: { puts: result.puts, lastPutApplied: result.applied },
     };
   },
 };
+
+/** A transaction's puts: one per key at most, ≤ 1 MiB of values (etcd's request limit is 1.5 MiB), ≤ 64 ops (its --max-txn-ops is 128). */
+export const batchOf = (p: { keys: number; valueSize: number }): number => Math.max(1, Math.min(p.keys, 64, Math.floor(MAX_TXN_BYTES / p.valueSize)));
+const MAX_TXN_BYTES = 1024 * 1024;
+
+const inBatches = (n: number): string => (n > 1 ? `, in transactions of ${n} puts (etcdctl in the node: a process a call)` : '');

@@ -41,6 +41,11 @@ export interface MemberCalls {
   memberList(deadlineMs: number): Promise<MemberInfo[]>;
   /** Returns the revision the write was acknowledged at. */
   put(key: string, value: string | Buffer, deadlineMs: number): Promise<number>;
+  /**
+   * Puts to distinct keys in one transaction (one revision, all or none); offered only where each call
+   * costs a process (etcdctl in the node), so that etcd.fill writes a batch a call. Returns the revision.
+   */
+  putAll?(entries: ReadonlyArray<readonly [key: string, value: Buffer]>, deadlineMs: number): Promise<number>;
   /** The value, or null when the key does not exist. */
   get(key: string, deadlineMs: number, opts?: { serializable?: boolean }): Promise<Buffer | null>;
   delete(key: string, deadlineMs: number, opts?: { prefix?: boolean }): Promise<number>;

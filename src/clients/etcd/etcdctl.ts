@@ -27,6 +27,14 @@ export function parseJson<T>(text: string): T {
   return JSON.parse(text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, '$1"$2"')) as T;
 }
 
+/** Bytes as a Go string literal ("…"): printable ASCII as is, the rest (and " and \\) as \xNN. */
+export function goQuoted(bytes: Buffer): string {
+  if (bytes.every((b) => b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c)) return `"${bytes.toString('latin1')}"`;
+  let out = '"';
+  for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return `${out}"`;
+}
+
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
 /** etcdctl's error, as one line: "etcdserver: mvcc: database space exceeded". */
@@ -71,6 +79,17 @@ export class ExecCalls implements MemberCalls {
   async put(key: string, value: string | Buffer, deadlineMs: number): Promise<number> {
     // The value on stdin: binary-safe, and no size limit of an argv word. `--` ends the flags (a key may start with -).
     const r = await this.json<{ header: Header }>(['put', '--', key], deadlineMs, value);
+    return Number(r.header.revision);
+  }
+
+  /**
+   * `etcdctl txn` with no compares and the puts as its success requests, on stdin: one process for the
+   * batch. etcdctl reads each request line as words, a double-quoted word as a Go string literal
+   * (\xNN escapes: binary-safe); `--` ends the flags, as a key or value may start with -.
+   */
+  async putAll(entries: ReadonlyArray<readonly [key: string, value: Buffer]>, deadlineMs: number): Promise<number> {
+    const lines = entries.map(([key, value]) => `put -- ${goQuoted(Buffer.from(key))} ${goQuoted(value)}`);
+    const r = await this.json<{ header: Header; succeeded?: boolean }>(['txn'], deadlineMs, `\n${lines.join('\n')}\n\n\n`);
     return Number(r.header.revision);
   }
 

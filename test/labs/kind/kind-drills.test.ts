@@ -222,8 +222,8 @@ const cases: Case[] = [
     // Refused by the API double as an API server without etcd quorum answers: 500 from etcd's timeout.
     expect(checks(events, 'k8s.apiWritable')[0]).toMatch(/refused the write .*etcdserver: request timed out.*writes are blocked/);
   }),
-  // 2000 single puts: over exec each is a docker exec (~150 ms here), some 5 minutes: gRPC here.
-  kindCase('etcd-defrag', 'direct'),
+  // 2000 puts over exec: 125 transactions of 16 (a docker exec each; one a put took some 5 minutes).
+  kindCase('etcd-defrag', 'exec'),
   kindCase('etcd-snapshot', 'exec', (events) => {
     noContainerRun(events);
     expect(checks(events, 'snapshot.valid')).toEqual([expect.stringMatching(/verified: .*revision \d+, (\d{3,}) keys/)]);
@@ -235,8 +235,10 @@ const cases: Case[] = [
   }),
   etcdCase('defrag-safely', 'direct'),
   // The etcd lab's `quota: 16MiB`; kind sets it through kubeadm's etcd extraArgs, the stand-in through its knob.
-  // direct: filling 16 MiB through `crictl exec` etcdctl, one process a put, took 45-81 s in CI (direct: ~10 s).
-  etcdCase('nospace-acdd', 'direct', { KDRILL_FAKE_KIND_ETCD_ARGS: '--quota-backend-bytes=16777216' }),
+  // Through `crictl exec` etcdctl: the fill goes in transactions of 4 puts (a put a process took 45-81 s in CI).
+  etcdCase('nospace-acdd', 'exec', { KDRILL_FAKE_KIND_ETCD_ARGS: '--quota-backend-bytes=16777216' }, (events) => {
+    expect(events.find((e) => e.type === 'step.end' && e.name === 'fill until NOSPACE')?.output).toMatch(/in transactions of 4 puts/);
+  }),
   etcdCase('snapshot-verified', 'direct', undefined, noContainerRun),
   // Member recovery through the etcd static Pod (KindMembers, 568e4ae): no image pulled, no container run.
   etcdCase('member-replace', 'exec', undefined, throughTheManifest),
