@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { bin, interruptIfRunning, journalOf, runKdrill, spawnKdrill, waitForJournal } from '../helpers/kdrill.js';
+import { bin, interruptIfRunning, journalOf, runKdrill, spawnKdrill, untilOutput, waitForJournal } from '../helpers/kdrill.js';
 import { exerciseLab } from '../helpers/exercise-lab.js';
 
 /**
@@ -55,7 +55,8 @@ describe('exercise: give up, or Ctrl-C', () => {
     const run = spawnKdrill(['run', file, '--report-dir', reports], env);
     onTestFinished(() => interruptIfRunning(run));
     await waitForJournal(reports, exerciseStarted, 90_000);
-    expect(run.output()).toContain('Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up');
+    // The task is printed a little after the journal's step.start.
+    await untilOutput(run, 'Stuck? Type give up here (on a terminal), or in another terminal: kdrill lab give-up');
     await new Promise((r) => setTimeout(r, 1_500));
     const t0 = performance.now();
     const g = await runKdrill(['lab', 'give-up', file], env);
@@ -80,9 +81,12 @@ describe('exercise: give up, or Ctrl-C', () => {
     process.stdout.write(`give-up answered in ${Math.round(answeredMs)} ms\n`);
   });
 
-  it.skipIf(noPty)('"give up" typed in the run\'s own terminal (a pty, by script(1)) does the same', async () => {
+  it.skipIf(noPty)('"give up" typed in the run\'s own terminal (a pty, by script(1)) does the same; typed before the exercise, it is answered', async () => {
     const reports = path.join(dir, 'typed');
     const run = runOnTerminal(reports);
+    // Typed at once: the terminal keeps the line until the run reads it, before its first step.
+    run.type('give up\n');
+    await untilOutput(run, 'kdrill: "give up" ends an exercise while it waits for you, and no exercise waits now (Ctrl-C stops the run; its restore runs)');
     await waitForJournal(reports, exerciseStarted, 90_000);
     await new Promise((r) => setTimeout(r, 1_000));
     run.type('give up\n');

@@ -74,7 +74,12 @@ export async function runCommand(file: string, flags: RunFlags, hardExit: (code:
   runner.onCommand((c) => events.emit({ type: 'command', ...c }));
   const prompt = interactive ? new Prompt() : undefined;
   // An exercise can be given up by typing "give up" here (on a terminal), or with kdrill lab give-up.
-  const stopListening = drill.steps.some((s) => s.action === 'exercise') ? listenForGiveUp(labStateDir, prompt?.reader) : () => {};
+  let exercise: string | undefined;
+  events.subscribe((e) => {
+    if (e.type === 'step.start' && e.action === 'exercise') exercise = e.name;
+    else if (e.type === 'step.end' && e.name === exercise) exercise = undefined;
+  });
+  const stopListening = drill.steps.some((s) => s.action === 'exercise') ? listenForGiveUp(labStateDir, prompt?.reader, () => exercise) : () => {};
   const engine = new DrillRun({
     drill, runDir, labStateDir, keepLab: heldReason(labStateDir), runner, events, interrupt: interrupt.signal, only: flags.only,
     beforeStep: flags.step ? (step, phase, i, n, plan) => prompt!.beforeStep(step, phase, i, n, plan) : undefined,
