@@ -115,4 +115,25 @@ describe('kdrill campaign on a real 3-member etcd lab', () => {
     expect(r.stdout).toContain('INTERRUPTED');
     expect(containers()).toEqual([]);
   }, 180_000);
+
+  it('a second Ctrl-C exits at once and still leaves campaign.json: the rounds that ended, and where it was cut', async () => {
+    const reports = path.join(dir, 'hard');
+    const run = spawnKdrill(['campaign', file, '--rounds', '5', '--seed', '1', '--faults', 'stop', '--report-dir', reports]);
+    // Once round 2 is under way (its fault), the second 50 ms after the first: in its restore (a
+    // stopped member started and waited for takes a second or more).
+    for (let i = 0; i < 600 && !/round 1\/5/.test(run.output()); i++) await new Promise((res) => setTimeout(res, 100));
+    await new Promise((res) => setTimeout(res, 2_500));
+    run.child.kill('SIGINT');
+    await new Promise((res) => setTimeout(res, 50));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    expect(r.stderr, r.stdout + r.stderr).toMatch(/kdrill: exiting now in round 2\. Restore steps NOT run: /);
+    const { report } = reportOf(reports);
+    expect(report.status).toBe('interrupted');
+    expect(report.rows.map((row) => [row.round, row.status])).toEqual([[1, 'passed']]);
+    expect(report.failedRound).toBe(2);
+    expect(report.reason).toMatch(/^second SIGINT in round 2: exited before its restore finished; restore steps NOT run: /);
+    expect(report.replay).toMatch(/--rounds 2 --seed 1 --faults stop$/);
+  }, 180_000);
 });

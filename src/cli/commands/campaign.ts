@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describeRound, FAULT_KINDS, parseFaults, planCampaign, type FaultKind } from '../../campaign/plan.js';
 import { roundLine, writeCampaignReports, type CampaignReport } from '../../campaign/report.js';
 import { runRounds, type Current } from '../../campaign/run.js';
+import type { RoundRow } from '../../campaign/row.js';
 import { parseDuration } from '../../drill/duration.js';
 import { errorMessage, InterruptedError, LabError, UsageError } from '../../engine/errors.js';
 import { lockLab } from '../../engine/lock.js';
@@ -80,6 +81,14 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
 
   const out = (line: string) => process.stdout.write(`${visible(line)}\n`);
   const current: Current = {};
+  /** The rounds that ended, as they end. */
+  const done: RoundRow[] = [];
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const reportOf = (status: CampaignReport['status'], rows: RoundRow[], more: { failedRound?: number; reason?: string } = {}): CampaignReport => ({
+    seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: lab.name, members }, status, ...more,
+    replay: replayOf(more.failedRound ?? (status === 'interrupted' ? Math.max(rows.length, 1) : rounds)), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
+  });
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
@@ -94,14 +103,19 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     } catch {
       // the round's journal is what matters on a hard exit
     }
+    const cut = `second ${signal}${current.round ? ` in round ${current.round}` : ''}: exited before ${current.round ? 'its restore finished' : 'the campaign ended'}; restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}`;
+    try {
+      // The campaign's own report too, with the rounds that ended: the evidence is kept whatever happens.
+      writeCampaignReports(dir, reportOf('interrupted', done, { reason: cut, ...(current.round ? { failedRound: current.round } : {}) }));
+    } catch {
+      // exiting anyway
+    }
     process.stderr.write(`${visible(`kdrill: exiting now${current.round ? ` in round ${current.round}` : ''}. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}`)}\n`);
     hardExit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
   out(`campaign seed ${seed}: ${rounds} round${rounds === 1 ? '' : 's'} of ${parsed.faults.join(', ')} on lab ${lab.name} (${members.join(', ')}); reports: ${rel(dir)}`);
   try {
     let preexisting: boolean;
@@ -123,6 +137,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
         // Written into each round's drill.yaml, beside its reports: the files the lab names, found from here.
         lab: (target.provider.absolutePaths?.(target.spec, target.dir) ?? target.spec) as Record<string, unknown>, members: members.length, seed, holdMs, failRound: testFailRound(), exitCodeOf: exitCodeOfStatus,
         onRound: (row) => {
+          done.push(row);
           out(roundLine(row, rounds));
           for (const w of row.warnings ?? []) out(`  warning: ${w.split('\n')[0]}`);
         },
@@ -135,11 +150,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     // An interrupted round is not a failed one: the campaign says it was stopped, and where.
     const bad = rows.find((r) => r.status !== 'passed' && r.status !== 'interrupted');
     const status: CampaignReport['status'] = bad ? (bad.status === 'incomplete' ? 'error' : bad.status) : interrupt.signal.aborted ? 'interrupted' : 'passed';
-    const report: CampaignReport = {
-      seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: lab.name, members }, status,
-      ...(bad ? { failedRound: bad.round, reason: bad.reason } : {}),
-      replay: replayOf(bad?.round ?? (status === 'interrupted' ? Math.max(rows.length, 1) : rounds)), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
-    };
+    const report = reportOf(status, rows, bad ? { failedRound: bad.round, ...(bad.reason ? { reason: bad.reason } : {}) } : {});
     const files = writeCampaignReports(dir, report);
     out('');
     if (bad) {
