@@ -19,6 +19,17 @@ describe('drillOperations: the ledger and the deletes as operations', () => {
     expect(ops.find((o) => o.client === 'etcd.delete')).toMatchObject({ op: 'put', value: null, outcome: 'ok', call: 900, return: 910 });
   });
 
+  it('a delete never acknowledged (timed out) is an unknown outcome: the key read empty, or still holding its value, loses nothing', () => {
+    const ops = drillOperations(seeded.slice(0, 1), [{ key: '/b/config/0001', prefix: false, call: 900 }]);
+    expect(ops.find((o) => o.client === 'etcd.delete')).toMatchObject({ value: null, outcome: 'unknown', call: 900, return: Infinity });
+    for (const end of [null, 'kdrill']) {
+      const v = checkHistory(ops, { final: new Map([['/b/config/0001', end]]) });
+      expect({ end, ok: v.ok, lost: v.lost }).toEqual({ end, ok: true, lost: [] });
+    }
+    // Left out of the history (as before), the key read empty lost the seeded write.
+    expect(checkHistory(ops.filter((o) => o.client !== 'etcd.delete'), { final: new Map([['/b/config/0001', null]]) }).lost.map((o) => o.key)).toEqual(['/b/config/0001']);
+  });
+
   it('a key delete empties that key only', () => {
     const ops = drillOperations(seeded, [{ key: '/b/config/0002', prefix: false, call: 900, return: 910 }]);
     expect(ops.filter((o) => o.value === null).map((o) => o.key)).toEqual(['/b/config/0002']);

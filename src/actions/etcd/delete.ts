@@ -21,7 +21,11 @@ export const etcdDelete: ActionModule<Params> = {
   async run(ctx, p) {
     const call = ctx.events.now();
     const r = await onAnyMember(need(ctx.lab, 'etcd'), (m, d) => (p.key !== undefined ? m.delete(p.key, d) : m.delete(p.prefix!, d, { prefix: true })), { deadlineMs: 5_000 });
-    if (!r.node) throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
+    if (!r.node) {
+      // Timed out, or failed on every member: applied or not, nobody can say (the history check takes both).
+      deletes(ctx.state).push({ key: p.key ?? p.prefix!, prefix: p.key === undefined, call });
+      throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
+    }
     deletes(ctx.state).push({ key: p.key ?? p.prefix!, prefix: p.key === undefined, call, return: ctx.events.now() });
     return { output: `${r.value!} key(s) deleted`, data: { deleted: r.value! } };
   },

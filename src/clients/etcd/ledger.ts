@@ -6,7 +6,8 @@
 /** An acknowledged write; `value` and its call and return times (the drill's clock) let the history probe check it too. */
 export interface LedgerEntry { key: string; revision: number; value?: string; call?: number; return?: number }
 /** An acknowledged delete of a key or of every key under a prefix, on the drill's clock. */
-export interface DeleteRecord { key: string; prefix: boolean; call: number; return: number }
+/** A delete: acknowledged (return set), or not (undefined: it may or may not have been applied). */
+export interface DeleteRecord { key: string; prefix: boolean; call: number; return?: number }
 export interface SnapshotRecord { file: string; revision: number; keys: number; sha256: string; clusterId?: string }
 export interface RestoreRecord {
   file: string; snapshotRevision: number; oldClusterId?: string; newClusterId: string;

@@ -126,7 +126,7 @@ const INITIAL_READ_MS = 10_000;
 
 /**
  * The drill's acknowledged writes (etcd.seed, with their times) and deletes as operations: a delete
- * is a write of the empty value on every seeded key it covers.
+ * is a write of the empty value on every seeded key it covers; one not acknowledged, an unknown outcome.
  */
 export function drillOperations(entries: readonly LedgerEntry[], deleted: readonly DeleteRecord[]): Operation[] {
   const ops: Operation[] = [];
@@ -138,7 +138,8 @@ export function drillOperations(entries: readonly LedgerEntry[], deleted: readon
   }
   for (const d of deleted) {
     for (const key of keys) {
-      if (d.prefix ? key.startsWith(d.key) : key === d.key) ops.push({ client: 'etcd.delete', key, op: 'put', value: null, call: d.call, return: d.return, outcome: 'ok' });
+      if (!(d.prefix ? key.startsWith(d.key) : key === d.key)) continue;
+      ops.push({ client: 'etcd.delete', key, op: 'put', value: null, call: d.call, ...(d.return === undefined ? { return: Infinity, outcome: 'unknown' } : { return: d.return, outcome: 'ok' }) });
     }
   }
   return ops;
