@@ -39,6 +39,14 @@ function reportOf(reportDir: string): { report: CampaignReport; dir: string } {
   return { report: JSON.parse(readFileSync(path.join(campaignDir, 'campaign.json'), 'utf8')) as CampaignReport, dir: campaignDir };
 }
 
+/** A campaign of 5 rounds of one fault, once its round 2 has struck (2.5 s after round 1's line). */
+async function inRound2(reports: string, fault: string) {
+  const run = spawnKdrill(['campaign', file, '--rounds', '5', '--seed', '1', '--faults', fault, '--report-dir', reports]);
+  for (let i = 0; i < 600 && !/round 1\/5/.test(run.output()); i++) await new Promise((res) => setTimeout(res, 100));
+  await new Promise((res) => setTimeout(res, 2_500));
+  return run;
+}
+
 describe('kdrill campaign on a real 3-member etcd lab', () => {
   it('--rounds 20 --seed 1 passes, and the faults struck the nodes the plan of seed 1 draws (a leader fault: the leader then)', async () => {
     const reports = path.join(dir, 'pass');
@@ -101,10 +109,7 @@ describe('kdrill campaign on a real 3-member etcd lab', () => {
 
   it('Ctrl-C ends the running round through its restore, then stops: exit 130', async () => {
     const reports = path.join(dir, 'interrupt');
-    const run = spawnKdrill(['campaign', file, '--rounds', '5', '--seed', '1', '--faults', 'pause', '--report-dir', reports]);
-    // Once round 2 has started its fault:
-    for (let i = 0; i < 600 && !/round 1\/5/.test(run.output()); i++) await new Promise((res) => setTimeout(res, 100));
-    await new Promise((res) => setTimeout(res, 2_500));
+    const run = await inRound2(reports, 'pause');
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code, r.stdout + r.stderr).toBe(130);
@@ -118,11 +123,9 @@ describe('kdrill campaign on a real 3-member etcd lab', () => {
 
   it('a second Ctrl-C exits at once and still leaves campaign.json: the rounds that ended, and where it was cut', async () => {
     const reports = path.join(dir, 'hard');
-    const run = spawnKdrill(['campaign', file, '--rounds', '5', '--seed', '1', '--faults', 'stop', '--report-dir', reports]);
-    // Once round 2 is under way (its fault), the second 50 ms after the first: in its restore (a
-    // stopped member started and waited for takes a second or more).
-    for (let i = 0; i < 600 && !/round 1\/5/.test(run.output()); i++) await new Promise((res) => setTimeout(res, 100));
-    await new Promise((res) => setTimeout(res, 2_500));
+    // The second 50 ms after the first: in round 2's restore (a stopped member started and waited for
+    // takes a second or more).
+    const run = await inRound2(reports, 'stop');
     run.child.kill('SIGINT');
     await new Promise((res) => setTimeout(res, 50));
     run.child.kill('SIGINT');
