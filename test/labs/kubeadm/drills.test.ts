@@ -294,4 +294,19 @@ describe('maintenance on hosts of its own, with a 16 MiB quota', () => {
       lab = was;
     }
   });
+
+  it('drills/etcd/nospace-acdd.yaml through etcdctl over ssh (etcdAccess: exec): the fill goes a transaction of 4 puts a call', async () => {
+    const doc = parseDocument(readFileSync(path.join(root, 'drills/etcd/nospace-acdd.yaml'), 'utf8'));
+    doc.set('lab', { provider: 'kubeadm', inventory: mlab.inventory, etcdAccess: 'exec' });
+    const file = path.join(dir, 'nospace-exec.yaml');
+    writeFileSync(file, doc.toString());
+    const r = await runKdrill(['run', file, '--report-dir', path.join(dir, 'nospace-exec')], { KDRILL_STATE_DIR: path.join(dir, 'state') });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const { events } = journalOf(path.join(dir, 'nospace-exec'));
+    expect(events.find((e) => e.type === 'step.end' && e.name === 'fill until NOSPACE')?.output).toMatch(/^NOSPACE after \d+ accepted puts .* in transactions of 4 puts/);
+    // etcdctl txn in the member's etcd container (crictl exec), over ssh, every word quoted for the remote shell.
+    const commands = events.filter((e) => e.type === 'command').map((e) => (e.argv as string[]).join(' '));
+    expect(commands.filter((c) => /^ssh .* 'crictl' 'exec' '-i' '[0-9a-f]+' 'etcdctl' .*'txn'$/.test(c)).length).toBeGreaterThan(10);
+    expect(await hostsSteady(mlab)).toEqual([]);
+  });
 });
