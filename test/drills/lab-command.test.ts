@@ -41,7 +41,7 @@ describe('kdrill lab up | env | status | down', () => {
     // The student's shell: the chapter's helper, then its first command.
     const sh = spawnSync('bash', ['-c', `eval "$(node '${bin}' lab env '${file}')" && etcd member list -w table`], { encoding: 'utf8', env: { ...process.env, ...env } });
     expect(sh.status, sh.stderr).toBe(0);
-    const rows = sh.stdout.split('\n').filter((l) => /^\| [0-9a-f]+ \| started \|/.test(l));
+    const rows = sh.stdout.split('\n').filter((l) => /^\| +[0-9a-f]+ \| started \|/.test(l));
     expect(rows, sh.stdout).toHaveLength(3);
     for (const n of ['control-plane', 'control-plane2', 'control-plane3']) expect(sh.stdout).toContain(`${lab}-${n}`);
 

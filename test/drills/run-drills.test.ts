@@ -41,7 +41,9 @@ function onLab(file: string, lab: string, keep: boolean, dir: string): { file: s
   const out = path.join(dir, `${keep ? 'kept' : 'adopting'}-${path.basename(file)}`);
   writeFileSync(out, doc.toString());
   const params = (doc.toJS() as { params?: Record<string, unknown> }).params ?? {};
-  const set = Object.keys(params).filter((k) => k === 'snapshot').flatMap((k) => ['--set', `${k}=${path.join(dir, 'snapshot.db')}`]);
+  // Files of the test's own: the drills' /tmp defaults are shared with the other queues running the same drill.
+  const own: Record<string, string> = { snapshot: path.join(dir, 'snapshot.db'), dir: path.join(dir, 'snapshot-dir') };
+  const set = Object.keys(params).filter((k) => k in own).flatMap((k) => ['--set', `${k}=${own[k]}`]);
   return { file: out, set };
 }
 
