@@ -86,6 +86,10 @@ export class ExecCalls implements MemberCalls {
    * `etcdctl txn` with no compares and the puts as its success requests, on stdin: one process for the
    * batch. etcdctl reads each request line as words, a double-quoted word as a Go string literal
    * (\xNN escapes: binary-safe); `--` ends the flags, as a key or value may start with -.
+   * etcdctl's txn takes no deadline (txn_command.go commits with context.Background(), whatever
+   * --command-timeout says): on a member that cannot commit (no quorum, cut off) it waits until kdrill's
+   * process timeout, and the etcdctl left in the node may still commit later. For bulk writes on a
+   * healthy cluster, then; a single put keeps `put` and its deadline.
    */
   async putAll(entries: ReadonlyArray<readonly [key: string, value: Buffer]>, deadlineMs: number): Promise<number> {
     const lines = entries.map(([key, value]) => `put -- ${goQuoted(Buffer.from(key))} ${goQuoted(value)}`);

@@ -21,6 +21,13 @@ describe('writes through etcdctl in the nodes go as transactions', () => {
     for (const n of [1, 16, 17, 40]) expect((await anyMember(lab.etcd, undefined, (m) => m.get(`/kdt/batch/${n}`, 5_000)))?.toString()).toBe('v');
   });
 
+  it('etcd.put of one key stays a put, with its deadline (etcdctl txn has none: a member cut off would hold it)', async () => {
+    etcdctl.length = 0;
+    await act('etcd.put', { key: '/kdt/one', value: 'v' });
+    expect(etcdctl.filter((c) => /(^| )txn$/.test(c))).toEqual([]);
+    expect(etcdctl.filter((c) => / put /.test(c))).toHaveLength(1);
+  });
+
   it('a transaction carries any key and value byte for byte (quotes, backslashes, a leading dash, binary)', async () => {
     const value = Buffer.from([0, 1, 0x22, 0x5c, 0x0a, 0xff, 0x41, 0x20, 0x2d]);
     const entries = [['-k "ey\\ 1', value], ['/kdt/dash', Buffer.from('-x')]] as const;
