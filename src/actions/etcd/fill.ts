@@ -34,12 +34,10 @@ export const fill: ActionModule<Params> = {
     // Printable (base64's letters): etcdctl's transaction reads a value as text, with no escape to decode.
     const value = Buffer.from(randomBytes(Math.ceil((p.valueSize * 3) / 4)).toString('base64').slice(0, p.valueSize), 'latin1');
     const started = performance.now();
-    let batched = 1;
-    const result = await anyMember(etcd, ctx.signal, async (m, node) => {
+    const { batch, hit: result } = await anyMember(etcd, ctx.signal, async (m, node) => {
       // Where each call is a process (etcdctl in the node), a transaction of puts a call; the keys of
       // one transaction are distinct (etcd refuses a key twice in a txn).
       const batch = m.putAll ? batchOf(p) : 1;
-      batched = batch;
       for (let i = 0; i < p.maxPuts; i += batch) {
         if (ctx.signal.aborted) throw new Error('aborted');
         const n = Math.min(batch, p.maxPuts - i);
@@ -50,24 +48,23 @@ export const fill: ActionModule<Params> = {
           return [`${p.prefix}${(i + j) % p.keys}`, v] as const;
         });
         try {
-          if (n === 1) await m.put(entries[0]![0], entries[0]![1], OPS_DEADLINE_MS);
-          else await m.putAll!(entries, OPS_DEADLINE_MS);
+          await (m.putAll ? m.putAll(entries, OPS_DEADLINE_MS) : m.put(entries[0]![0], entries[0]![1], OPS_DEADLINE_MS));
         } catch (err) {
           if (!isNoSpace(err)) throw err;
           // A transaction is all or none: its last key read back says for all of it.
           const [key, last] = entries.at(-1)!;
           const back = await m.get(key, OPS_DEADLINE_MS).catch(() => null);
           const applied = back !== null && back.equals(last);
-          return { puts: i + (applied ? n : 0), hitAt: i, applied, member: node, lastWrite: n };
+          return { batch, hit: { puts: i + (applied ? n : 0), applied, member: node, lastWrite: n } };
         }
       }
-      return undefined;
+      return { batch };
     });
     const seconds = (performance.now() - started) / 1000;
     if (!result && !p.untilNospace) {
       ctx.measure('fill.puts', p.maxPuts);
       ctx.measure('fill.bytes', p.maxPuts * p.valueSize, 'bytes');
-      return { output: `${p.maxPuts} puts of ${formatBytes(p.valueSize)} over ${p.keys} keys (${formatBytes(p.maxPuts * p.valueSize)} of history) in ${seconds.toFixed(1)} s${inBatches(batched)}` };
+      return { output: `${p.maxPuts} puts of ${formatBytes(p.valueSize)} over ${p.keys} keys (${formatBytes(p.maxPuts * p.valueSize)} of history) in ${seconds.toFixed(1)} s${inBatches(batch)}` };
     }
     if (!result) throw new Error(`${p.maxPuts} puts of ${formatBytes(p.valueSize)} without NOSPACE: is a small quota set ${ctx.lab.etcdQuotaIsSet ?? 'on every etcd member (--quota-backend-bytes)'}?`);
     ctx.measure('fill.puts', result.puts);
@@ -76,7 +73,7 @@ export const fill: ActionModule<Params> = {
     const last = result.lastWrite === 1 ? 'that last put' : `that last transaction (${result.lastWrite} puts)`;
     const note = result.applied ? ` (${last} returned NoSpace but WAS applied: read back before judging)` : '';
     return {
-      output: `NOSPACE after ${result.puts} accepted puts (${formatBytes(result.puts * p.valueSize)}) in ${seconds.toFixed(1)} s via ${result.member}${inBatches(batched)}${note}`,
+      output: `NOSPACE after ${result.puts} accepted puts (${formatBytes(result.puts * p.valueSize)}) in ${seconds.toFixed(1)} s via ${result.member}${inBatches(batch)}${note}`,
       data: { puts: result.puts, lastPutApplied: result.applied },
     };
   },

@@ -25,13 +25,12 @@ export const etcdPut: ActionModule<Params> = {
     let last: string | undefined;
     const keys = keysOf(p);
     // Small batches: over gRPC 16 puts in parallel (thousands of keys in seconds, without flooding a
-    // 2-core machine); where a call is a process (etcdctl in the node), one transaction of 16 puts. A
-    // single key (the write a drill expects to go through during a fault) keeps put and its deadline:
-    // etcdctl's txn has none.
+    // 2-core machine); where a call is a process (etcdctl in the node), one transaction of 16 puts
+    // (putAll: a single key stays a put, with its deadline).
     for (let i = 0; i < keys.length; i += 16) {
       const batch = keys.slice(i, i + 16);
       ctx.signal.throwIfAborted();
-      const r = await onAnyMember(etcd, (m, d) => (m.putAll && batch.length > 1
+      const r = await onAnyMember(etcd, (m, d) => (m.putAll
         ? m.putAll(batch.map((key) => [key, Buffer.from(p.value)] as const), d)
         : Promise.all(batch.map((key) => m.put(key, p.value, d))).then((revs) => Math.max(...revs))), { deadlineMs: 2_000, first: last ? [last] : [] });
       if (!r.node) throw new Error(`write of ${batch.length === 1 ? batch[0] : `${batch[0]} … ${batch.at(-1)}`} not acknowledged: ${describeAttempts(r.attempts)}`);

@@ -29,9 +29,10 @@ export function parseJson<T>(text: string): T {
 
 /** Bytes as a Go string literal ("…"): printable ASCII as is, the rest (and " and \\) as \xNN. */
 export function goQuoted(bytes: Buffer): string {
-  if (bytes.every((b) => b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c)) return `"${bytes.toString('latin1')}"`;
+  const plain = (b: number) => b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c;
+  if (bytes.every(plain)) return `"${bytes.toString('latin1')}"`;
   let out = '"';
-  for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  for (const b of bytes) out += plain(b) ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
   return `${out}"`;
 }
 
@@ -89,9 +90,11 @@ export class ExecCalls implements MemberCalls {
    * etcdctl's txn takes no deadline (txn_command.go commits with context.Background(), whatever
    * --command-timeout says): on a member that cannot commit (no quorum, cut off) it waits until kdrill's
    * process timeout, and the etcdctl left in the node may still commit later. For bulk writes on a
-   * healthy cluster, then; a single put keeps `put` and its deadline.
+   * healthy cluster, then; a single entry is a `put`, with its deadline (the write a drill expects to
+   * go through during a fault).
    */
   async putAll(entries: ReadonlyArray<readonly [key: string, value: Buffer]>, deadlineMs: number): Promise<number> {
+    if (entries.length === 1) return this.put(entries[0]![0], entries[0]![1], deadlineMs);
     const lines = entries.map(([key, value]) => `put -- ${goQuoted(Buffer.from(key))} ${goQuoted(value)}`);
     const r = await this.json<{ header: Header; succeeded?: boolean }>(['txn'], deadlineMs, `\n${lines.join('\n')}\n\n\n`);
     return Number(r.header.revision);
