@@ -11,14 +11,14 @@ export const GIVE_UP_LINE = /^\s*give\s*up\s*$/i;
  * so Ctrl-C stays the terminal's SIGINT). `waiting` names the exercise step that waits now, if any:
  * typed at another time, the line is answered, not kept. Returns what stops listening.
  */
-export function listenForGiveUp(stateDir: string, rl?: Interface, waiting: () => string | undefined = () => 'an exercise', say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): () => void {
+export function listenForGiveUp(stateDir: string, rl: Interface | undefined, waiting: () => string | undefined): () => void {
   if (!process.stdin.isTTY) return () => {};
   const reader = rl ?? createInterface({ input: process.stdin, terminal: false });
   const onLine = (line: string) => {
     if (!GIVE_UP_LINE.test(line)) return;
     // Only an exercise that waits takes it: asked before it began, it would be cleared unseen.
     if (waiting()) requestGiveUp(stateDir, 'typed "give up" in the run\'s terminal');
-    else say('kdrill: "give up" ends an exercise while it waits for you, and no exercise waits now (Ctrl-C stops the run; its restore runs)');
+    else process.stderr.write('kdrill: "give up" ends an exercise while it waits for you, and no exercise waits now (Ctrl-C stops the run; its restore runs)\n');
   };
   reader.on('line', onLine);
   return () => {

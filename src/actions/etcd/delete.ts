@@ -21,12 +21,10 @@ export const etcdDelete: ActionModule<Params> = {
   async run(ctx, p) {
     const call = ctx.events.now();
     const r = await onAnyMember(need(ctx.lab, 'etcd'), (m, d) => (p.key !== undefined ? m.delete(p.key, d) : m.delete(p.prefix!, d, { prefix: true })), { deadlineMs: 5_000 });
-    if (!r.node) {
-      // Timed out, or failed on every member: applied or not, nobody can say (the history check takes both).
-      deletes(ctx.state).push({ key: p.key ?? p.prefix!, prefix: p.key === undefined, call });
-      throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
-    }
-    deletes(ctx.state).push({ key: p.key ?? p.prefix!, prefix: p.key === undefined, call, return: ctx.events.now() });
+    // Not acknowledged (timed out, or failed on every member): applied or not, nobody can say, so it
+    // has no return (the history check takes both outcomes).
+    deletes(ctx.state).push({ key: p.key ?? p.prefix!, prefix: p.key === undefined, call, ...(r.node ? { return: ctx.events.now() } : {}) });
+    if (!r.node) throw new Error(`delete not acknowledged: ${describeAttempts(r.attempts)}`);
     return { output: `${r.value!} key(s) deleted`, data: { deleted: r.value! } };
   },
 };

@@ -86,7 +86,7 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const reportOf = (status: CampaignReport['status'], rows: RoundRow[], more: { failedRound?: number; reason?: string } = {}): CampaignReport => ({
-    seed, rounds, faults: parsed.faults as FaultKind[], lab: { provider: lab.provider, name: lab.name, members }, status, ...more,
+    seed, rounds, faults: parsed.faults, lab: { provider: lab.provider, name: lab.name, members }, status, ...more,
     replay: replayOf(more.failedRound ?? (status === 'interrupted' ? Math.max(rows.length, 1) : rounds)), startedAt, durationMs: Math.round(performance.now() - started), plan, rows,
   });
   let interrupts = 0;
@@ -103,14 +103,15 @@ export async function campaignCommand(file: string, flags: CampaignFlags, hardEx
     } catch {
       // the round's journal is what matters on a hard exit
     }
-    const cut = `second ${signal}${current.round ? ` in round ${current.round}` : ''}: exited before ${current.round ? 'its restore finished' : 'the campaign ended'}; restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}`;
+    const notRunText = notRun.length ? notRun.join(', ') : '(none)';
+    const cut = `second ${signal}${current.round ? ` in round ${current.round}` : ''}: exited before ${current.round ? 'its restore finished' : 'the campaign ended'}; restore steps NOT run: ${notRunText}`;
     try {
       // The campaign's own report too, with the rounds that ended: the evidence is kept whatever happens.
       writeCampaignReports(dir, reportOf('interrupted', done, { reason: cut, ...(current.round ? { failedRound: current.round } : {}) }));
     } catch {
       // exiting anyway
     }
-    process.stderr.write(`${visible(`kdrill: exiting now${current.round ? ` in round ${current.round}` : ''}. Restore steps NOT run: ${notRun.length ? notRun.join(', ') : '(none)'}`)}\n`);
+    process.stderr.write(`${visible(`kdrill: exiting now${current.round ? ` in round ${current.round}` : ''}. Restore steps NOT run: ${notRunText}`)}\n`);
     hardExit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
@@ -192,32 +193,31 @@ export function faultsFor(target: LabTarget, asked: FaultKind[] | undefined, tex
   return { faults, ...(out.length ? { left: `faults ${out.join(', ')} left out: ${lacks(out[0]!)}` } : {}) };
 }
 
-/** The lab, up once for every round (each round adopts it): whether it was up before, so that it stays then. */
+/**
+ * The lab, up once for every round (each round adopts it): whether it was up before, so that it stays
+ * then. The caller holds the lab's lock, as for labDown.
+ */
 async function labUp(lab: Lab, out: (line: string) => void): Promise<{ preexisting: boolean }> {
-  const unlock = lockLab(lab.provider, lab.name);
   try {
     const t0 = performance.now();
     const up = await lab.up();
     out(`lab ${lab.name}: ${up.adopted ? `adopted (${up.adopted})` : 'created'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return { preexisting: up.adopted !== undefined };
   } finally {
-    unlock();
     await lab.close?.().catch(() => undefined);
   }
 }
 
-async function labDown(target: Awaited<ReturnType<typeof loadTarget>>, stateDir: string, out: (line: string) => void): Promise<void> {
+async function labDown(target: LabTarget, stateDir: string, out: (line: string) => void): Promise<void> {
   const signal = AbortSignal.timeout(120_000);
   const env: LabEnv = { runner: new CommandRunner().withSignal(signal), signal, drillDir: target.dir, stateDir, log: () => {} };
   const lab = target.provider.create(target.spec, env);
-  const unlock = lockLab(lab.provider, lab.name);
   try {
     await takeDown(lab, stateDir);
     out(`lab ${lab.name} removed (made by this campaign)`);
   } catch (err) {
     throw new LabError(`lab down failed: ${errorMessage(err)}`);
   } finally {
-    unlock();
     await lab.close?.().catch(() => undefined);
   }
 }
